@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Jacobi",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jacobi", targets: ["jacobi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C: OpenBLAS (cblas) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        // C: fixed-argument wrappers around libedit's variadic API.
+        .target(name: "CEditLine", path: "Sources/CEditLine",
+                cSettings: [.unsafeFlags(["-I/usr/include/editline"])],
+                linkerSettings: [.linkedLibrary("edit")]),
+        .target(name: "Tensor", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "AD", dependencies: ["Tensor"]),
+        .target(name: "Printer", dependencies: ["Tensor", "AD"]),
+        .target(name: "Lang", dependencies: ["Tensor", "AD", "Printer"]),
+        .target(name: "REPL", dependencies: ["Lang", "Printer", "CEditLine"]),
+        .executableTarget(name: "jacobi", dependencies: [
+            "REPL", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "jacobi-bench", dependencies: ["Tensor", "AD", "Lang"], path: "bench/Sources"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "ADTests", dependencies: ["AD", "Tensor"]),
+        .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LangTests", dependencies: ["Lang", "REPL"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)
