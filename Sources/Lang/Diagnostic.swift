@@ -1,0 +1,51 @@
+/// An error or warning tied to a place in the source, printed as
+/// `file:line:col: error: message`, then the source line and a caret under the range.
+///
+/// ```swift
+/// let d = Diagnostic(.error, "unknown name 'jacref'", range: r, hint: "did you mean 'jacrev'?")
+/// print(d.render(source: text, file: "demo.jac"))
+/// ```
+public struct Diagnostic: Error, Sendable, CustomStringConvertible {
+    /// Severity of a diagnostic.
+    public enum Severity: String, Sendable { case error, warning, note }
+    /// How bad it is.
+    public var severity: Severity
+    /// What went wrong, one line.
+    public var message: String
+    /// Where it went wrong; `nil` when no source position applies.
+    public var range: SourceRange?
+    /// What to do instead, if there is a suggestion.
+    public var hint: String?
+
+    /// Creates a diagnostic.
+    public init(_ severity: Severity = .error, _ message: String, range: SourceRange? = nil, hint: String? = nil) {
+        self.severity = severity; self.message = message; self.range = range; self.hint = hint
+    }
+
+    public var description: String { "\(severity.rawValue): \(message)" }
+
+    /// Renders the diagnostic with the offending source line and a caret (`^~~~`) under the range.
+    public func render(source: String, file: String) -> String {
+        guard let range else {
+            var s = "\(file): \(severity.rawValue): \(message)"
+            if let hint { s += "\n  hint: \(hint)" }
+            return s
+        }
+        var out = "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(message)"
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        if range.start.line - 1 < lines.count {
+            let line = String(lines[range.start.line - 1])
+            out += "\n" + line
+            let width: Int
+            if range.end.line == range.start.line {
+                width = Swift.max(1, range.end.column - range.start.column)
+            } else {
+                width = Swift.max(1, line.unicodeScalars.count - range.start.column + 1)
+            }
+            out += "\n" + String(repeating: " ", count: range.start.column - 1) + "^"
+                + String(repeating: "~", count: width - 1)
+        }
+        if let hint { out += "\n  hint: \(hint)" }
+        return out
+    }
+}
