@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         // C: OpenBLAS (cblas) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
@@ -18,7 +19,7 @@ let package = Package(
         .target(name: "CEditLine", path: "Sources/CEditLine",
                 cSettings: [.unsafeFlags(["-I/usr/include/editline"])],
                 linkerSettings: [.linkedLibrary("edit")]),
-        .target(name: "Tensor", dependencies: ["CBLAS"],
+        .target(name: "Tensor", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "AD", dependencies: ["Tensor"]),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),
@@ -28,7 +29,6 @@ let package = Package(
             "REPL", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "jacobi-bench", dependencies: ["Tensor", "AD", "Lang"], path: "bench/Sources"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ADTests", dependencies: ["AD", "Tensor"]),
         .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),

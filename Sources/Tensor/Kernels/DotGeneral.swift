@@ -1,0 +1,165 @@
+import CBLAS
+
+/// Which dimensions a general dot product contracts and which it batches over
+/// (XLA's `dot_general` dimension numbers).
+///
+/// The result's dimensions are: the batch dimensions, then the lhs free dimensions,
+/// then the rhs free dimensions, each in their original order.
+///
+/// ```swift
+/// // matrix product [m, k] x [k, n]
+/// let mm = DotDimensions(lhsContracting: [1], rhsContracting: [0])
+/// ```
+public struct DotDimensions: Hashable, Sendable {
+    public var lhsContracting: [Int]
+    public var rhsContracting: [Int]
+    public var lhsBatch: [Int]
+    public var rhsBatch: [Int]
+
+    /// Creates dimension numbers.
+    public init(lhsContracting: [Int], rhsContracting: [Int], lhsBatch: [Int] = [], rhsBatch: [Int] = []) {
+        self.lhsContracting = lhsContracting; self.rhsContracting = rhsContracting
+        self.lhsBatch = lhsBatch; self.rhsBatch = rhsBatch
+    }
+
+    /// The lhs dimensions that are neither contracted nor batched, in order.
+    public func lhsFree(rank: Int) -> [Int] {
+        (0..<rank).filter { !lhsContracting.contains($0) && !lhsBatch.contains($0) }
+    }
+
+    /// The rhs dimensions that are neither contracted nor batched, in order.
+    public func rhsFree(rank: Int) -> [Int] {
+        (0..<rank).filter { !rhsContracting.contains($0) && !rhsBatch.contains($0) }
+    }
+
+    /// The result shape for operands of these shapes, or an error naming both shapes.
+    public func resultShape(_ a: Shape, _ b: Shape) throws -> Shape {
+        let valid = lhsContracting.count == rhsContracting.count && lhsBatch.count == rhsBatch.count
+            && (lhsContracting + lhsBatch).allSatisfy { $0 >= 0 && $0 < a.rank }
+            && (rhsContracting + rhsBatch).allSatisfy { $0 >= 0 && $0 < b.rank }
+            && Set(lhsContracting + lhsBatch).count == lhsContracting.count + lhsBatch.count
+            && Set(rhsContracting + rhsBatch).count == rhsContracting.count + rhsBatch.count
+        guard valid else { throw TensorError("dot_general: invalid dimension numbers \(self) for \(a) and \(b)") }
+        for (i, j) in zip(lhsContracting, rhsContracting) where a[i] != b[j] {
+            throw TensorError("matmul: \(a) @ \(b): contracted dimensions have sizes \(a[i]) and \(b[j])")
+        }
+        for (i, j) in zip(lhsBatch, rhsBatch) where a[i] != b[j] {
+            throw TensorError("matmul: \(a) @ \(b): batch dimensions have sizes \(a[i]) and \(b[j])")
+        }
+        return Shape(lhsBatch.map { a[$0] } + lhsFree(rank: a.rank).map { a[$0] } + rhsFree(rank: b.rank).map { b[$0] })
+    }
+}
+
+extension Tensor {
+    /// General dot product (see `DotDimensions`), through BLAS `sgemm`/`dgemm` for floats.
+    /// Operands already laid out as `[batch, free, contract]` or `[batch, contract, free]`
+    /// are passed to BLAS with the matching transpose flag, without a copy.
+    ///
+    /// ```swift
+    /// let c = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [1], rhsContracting: [0]))
+    /// ```
+    public static func dotGeneral(_ a: Tensor, _ b: Tensor, _ dims: DotDimensions) throws -> Tensor {
+        guard a.dtype == b.dtype else {
+            throw TensorError("matmul: dtypes differ (\(a.dtype.torchName) and \(b.dtype.torchName))")
+        }
+        let outShape = try dims.resultShape(a.shape, b.shape)
+        let lf = dims.lhsFree(rank: a.rank), rf = dims.rhsFree(rank: b.rank)
+        let batch = dims.lhsBatch.reduce(1) { $0 * a.shape[$1] }
+        let m = lf.reduce(1) { $0 * a.shape[$1] }
+        let n = rf.reduce(1) { $0 * b.shape[$1] }
+        let k = dims.lhsContracting.reduce(1) { $0 * a.shape[$1] }
+
+        // Lay out the lhs as [batch, m, k] (no transpose) or [batch, k, m] (transposed).
+        let (lhs, transA) = try layout(a, plain: dims.lhsBatch + lf + dims.lhsContracting,
+                                       flipped: dims.lhsBatch + dims.lhsContracting + lf)
+        // Lay out the rhs as [batch, k, n] (no transpose) or [batch, n, k] (transposed).
+        let (rhs, transB) = try layout(b, plain: dims.rhsBatch + dims.rhsContracting + rf,
+                                       flipped: dims.rhsBatch + rf + dims.rhsContracting)
+        let g = GemmShape(batch: batch, m: m, n: n, k: k, transA: transA, transB: transB)
+        switch (lhs.storage, rhs.storage) {
+        case (.float32(let x), .float32(let y)):
+            return Tensor(shape: outShape, storage: .float32(gemmBatched(x, y, g, sgemm)))
+        case (.float64(let x), .float64(let y)):
+            return Tensor(shape: outShape, storage: .float64(gemmBatched(x, y, g, dgemm)))
+        case (.int64(let x), .int64(let y)):
+            return Tensor(shape: outShape, storage: .int64(naiveGemm(x, y, g)))
+        case (.bool(let x), .bool(let y)):
+            let r = naiveGemm(x.map { Int64($0 ? 1 : 0) }, y.map { Int64($0 ? 1 : 0) }, g)
+            return Tensor(shape: outShape, storage: .bool(r.map { $0 != 0 }))
+        default:
+            preconditionFailure("dtype check above guarantees equal storage kinds")
+        }
+    }
+
+    /// Returns the tensor in the `plain` permutation (flag false) or the `flipped` one (flag true),
+    /// copying only when it is in neither.
+    private static func layout(_ t: Tensor, plain: [Int], flipped: [Int]) throws -> (Tensor, Bool) {
+        let id = Array(0..<t.rank)
+        if plain == id { return (t, false) }
+        if flipped == id { return (t, true) }
+        return (try t.transposed(plain), false)
+    }
+}
+
+/// Sizes and flags of a batch of row-major GEMMs `C[b] = op(A[b]) op(B[b])`.
+struct GemmShape {
+    var batch, m, n, k: Int
+    var transA, transB: Bool
+}
+
+typealias GemmFunction<T> = (_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
+                             _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>) -> Void
+
+func sgemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int,
+           _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), 1, a, blasint(ta ? m : k), b, blasint(tb ? k : n),
+                0, c, blasint(n))
+}
+
+func dgemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int,
+           _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>) {
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), 1, a, blasint(ta ? m : k), b, blasint(tb ? k : n),
+                0, c, blasint(n))
+}
+
+func gemmBatched<T: KernelFloat>(_ a: [T], _ b: [T], _ g: GemmShape, _ gemm: GemmFunction<T>) -> [T] {
+    let count = g.batch * g.m * g.n
+    return [T](unsafeUninitializedCapacity: count) { c, written in
+        written = count
+        if count == 0 { return }
+        if g.k == 0 {
+            for i in 0..<count { c[i] = 0 }
+            return
+        }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                for i in 0..<g.batch {
+                    gemm(g.transA, g.transB, g.m, g.n, g.k,
+                         pa.baseAddress! + i * g.m * g.k, pb.baseAddress! + i * g.k * g.n,
+                         c.baseAddress! + i * g.m * g.n)
+                }
+            }
+        }
+    }
+}
+
+func naiveGemm(_ a: [Int64], _ b: [Int64], _ g: GemmShape) -> [Int64] {
+    var c = [Int64](repeating: 0, count: g.batch * g.m * g.n)
+    for bi in 0..<g.batch {
+        let ao = bi * g.m * g.k, bo = bi * g.k * g.n, co = bi * g.m * g.n
+        for i in 0..<g.m {
+            for j in 0..<g.n {
+                var s: Int64 = 0
+                for p in 0..<g.k {
+                    let x = g.transA ? a[ao + p * g.m + i] : a[ao + i * g.k + p]
+                    let y = g.transB ? b[bo + j * g.k + p] : b[bo + p * g.n + j]
+                    s &+= x &* y
+                }
+                c[co + i * g.n + j] = s
+            }
+        }
+    }
+    return c
+}

@@ -1,0 +1,242 @@
+import RealModule
+
+// MARK: - Unary
+
+extension Tensor {
+    /// Applies an elementwise function; throws if the dtype does not support it.
+    ///
+    /// ```swift
+    /// let y = try Tensor.unary(.tanh, x)
+    /// ```
+    public static func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
+        let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
+        switch x.storage {
+        case .float32(let a): return Tensor(shape: x.shape, storage: .float32(try floatUnary(op, a)))
+        case .float64(let a): return Tensor(shape: x.shape, storage: .float64(try floatUnary(op, a)))
+        case .int64(let a):
+            switch op {
+            case .neg: return Tensor(shape: x.shape, storage: .int64(mapArray(a) { 0 &- $0 }))
+            case .abs: return Tensor(shape: x.shape, storage: .int64(mapArray(a) { $0 < 0 ? 0 &- $0 : $0 }))
+            case .sign: return Tensor(shape: x.shape, storage: .int64(mapArray(a) { $0.signum() }))
+            case .floor, .ceil, .round: return x
+            case .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt, .logistic, .log1p, .expm1, .erf, .not:
+                throw unsupported
+            }
+        case .bool(let a):
+            switch op {
+            case .not: return Tensor(shape: x.shape, storage: .bool(mapArray(a) { !$0 }))
+            case .neg, .abs, .sign, .floor, .ceil, .round, .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt,
+                 .logistic, .log1p, .expm1, .erf:
+                throw unsupported
+            }
+        }
+    }
+}
+
+func floatUnary<T: KernelFloat>(_ op: UnaryOp, _ a: [T]) throws -> [T] {
+    switch op {
+    case .neg: return mapArray(a) { -$0 }
+    case .exp: return mapArray(a) { T.exp($0) }
+    case .log: return mapArray(a) { T.log($0) }
+    case .tanh: return mapArray(a) { T.tanh($0) }
+    case .sin: return mapArray(a) { T.sin($0) }
+    case .cos: return mapArray(a) { T.cos($0) }
+    case .sqrt: return mapArray(a) { $0.squareRoot() }
+    case .rsqrt: return mapArray(a) { 1 / $0.squareRoot() }
+    case .logistic:
+        return mapArray(a) { x in
+            if x >= 0 { return 1 / (1 + T.exp(-x)) }
+            let e = T.exp(x)
+            return e / (1 + e)
+        }
+    case .abs: return mapArray(a) { Swift.abs($0) }
+    case .sign: return mapArray(a) { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }
+    case .log1p: return mapArray(a) { T.log(onePlus: $0) }
+    case .expm1: return mapArray(a) { T.expMinusOne($0) }
+    case .erf: return mapArray(a) { T.erf($0) }
+    case .floor: return mapArray(a) { $0.rounded(.down) }
+    case .ceil: return mapArray(a) { $0.rounded(.up) }
+    case .round: return mapArray(a) { $0.rounded(.toNearestOrEven) }
+    case .not: throw TensorError("logical_not: expects a bool tensor, got a floating point tensor")
+    }
+}
+
+// MARK: - Binary
+
+extension Tensor {
+    /// Applies an elementwise function of two tensors of the same dtype, broadcasting their shapes.
+    ///
+    /// ```swift
+    /// let z = try Tensor.binary(.add, x, bias)   // [B, n] + [n]
+    /// ```
+    public static func binary(_ op: BinaryOp, _ x: Tensor, _ y: Tensor) throws -> Tensor {
+        guard x.dtype == y.dtype else {
+            throw TensorError("\(op.rawValue): dtypes differ (\(x.dtype.torchName) and \(y.dtype.torchName))")
+        }
+        let out = try Shape.broadcast(x.shape, y.shape, op: op.rawValue)
+        let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
+        switch (x.storage, y.storage) {
+        case (.float32(let a), .float32(let b)):
+            return Tensor(shape: out, storage: .float32(try floatBinary(op, a, x.shape, b, y.shape, out)))
+        case (.float64(let a), .float64(let b)):
+            return Tensor(shape: out, storage: .float64(try floatBinary(op, a, x.shape, b, y.shape, out)))
+        case (.int64(let a), .int64(let b)):
+            let r: [Int64]
+            switch op {
+            case .add: r = broadcastZip(a, x.shape, b, y.shape, out: out) { $0 &+ $1 }
+            case .sub: r = broadcastZip(a, x.shape, b, y.shape, out: out) { $0 &- $1 }
+            case .mul: r = broadcastZip(a, x.shape, b, y.shape, out: out) { $0 &* $1 }
+            case .max: r = broadcastZip(a, x.shape, b, y.shape, out: out) { Swift.max($0, $1) }
+            case .min: r = broadcastZip(a, x.shape, b, y.shape, out: out) { Swift.min($0, $1) }
+            case .div:
+                if b.contains(0) { throw TensorError("div: integer division by zero") }
+                r = broadcastZip(a, x.shape, b, y.shape, out: out) { p, q in
+                    let d = p / q
+                    return (p % q != 0 && ((p < 0) != (q < 0))) ? d - 1 : d
+                }
+            case .remainder:
+                if b.contains(0) { throw TensorError("remainder: integer division by zero") }
+                r = broadcastZip(a, x.shape, b, y.shape, out: out) { p, q in
+                    let m = p % q
+                    return (m != 0 && ((m < 0) != (q < 0))) ? m + q : m
+                }
+            case .pow:
+                if b.contains(where: { $0 < 0 }) {
+                    throw TensorError("pow: integers to negative integer powers are not allowed")
+                }
+                r = broadcastZip(a, x.shape, b, y.shape, out: out) { p, q in
+                    var result: Int64 = 1, base = p, e = q
+                    while e > 0 {
+                        if e & 1 == 1 { result = result &* base }
+                        base = base &* base
+                        e >>= 1
+                    }
+                    return result
+                }
+            case .and, .or, .xor: throw unsupported
+            }
+            return Tensor(shape: out, storage: .int64(r))
+        case (.bool(let a), .bool(let b)):
+            let r: [Bool]
+            switch op {
+            case .and, .mul, .min: r = broadcastZip(a, x.shape, b, y.shape, out: out) { $0 && $1 }
+            case .or, .add, .max: r = broadcastZip(a, x.shape, b, y.shape, out: out) { $0 || $1 }
+            case .xor: r = broadcastZip(a, x.shape, b, y.shape, out: out) { $0 != $1 }
+            case .sub, .div, .pow, .remainder: throw unsupported
+            }
+            return Tensor(shape: out, storage: .bool(r))
+        default:
+            preconditionFailure("dtype check above guarantees equal storage kinds")
+        }
+    }
+}
+
+func floatBinary<T: KernelFloat>(_ op: BinaryOp, _ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape,
+                                 _ out: Shape) throws -> [T] {
+    switch op {
+    case .add: return broadcastZip(a, sa, b, sb, out: out) { $0 + $1 }
+    case .sub: return broadcastZip(a, sa, b, sb, out: out) { $0 - $1 }
+    case .mul: return broadcastZip(a, sa, b, sb, out: out) { $0 * $1 }
+    case .div: return broadcastZip(a, sa, b, sb, out: out) { $0 / $1 }
+    case .pow: return broadcastZip(a, sa, b, sb, out: out) { T.cPow($0, $1) }
+    case .max: return broadcastZip(a, sa, b, sb, out: out) { ($0.isNaN || $1.isNaN) ? T.nan : Swift.max($0, $1) }
+    case .min: return broadcastZip(a, sa, b, sb, out: out) { ($0.isNaN || $1.isNaN) ? T.nan : Swift.min($0, $1) }
+    case .remainder:
+        return broadcastZip(a, sa, b, sb, out: out) { p, q in
+            let m = p.truncatingRemainder(dividingBy: q)
+            return (m != 0 && ((m < 0) != (q < 0))) ? m + q : m
+        }
+    case .and, .or, .xor:
+        throw TensorError("\(op.rawValue): expects bool tensors, got floating point tensors")
+    }
+}
+
+// MARK: - Compare, select, convert
+
+extension Tensor {
+    /// Elementwise comparison of two tensors of the same dtype (broadcasting); the result is bool.
+    ///
+    /// ```swift
+    /// let mask = try Tensor.compare(.gt, x, Tensor(scalar: 0))
+    /// ```
+    public static func compare(_ op: CompareOp, _ x: Tensor, _ y: Tensor) throws -> Tensor {
+        guard x.dtype == y.dtype else {
+            throw TensorError("\(op.rawValue): dtypes differ (\(x.dtype.torchName) and \(y.dtype.torchName))")
+        }
+        let out = try Shape.broadcast(x.shape, y.shape, op: op.rawValue)
+        func cmp<T: Comparable>(_ a: [T], _ b: [T]) -> [Bool] {
+            switch op {
+            case .lt: return broadcastZip(a, x.shape, b, y.shape, out: out) { $0 < $1 }
+            case .le: return broadcastZip(a, x.shape, b, y.shape, out: out) { $0 <= $1 }
+            case .gt: return broadcastZip(a, x.shape, b, y.shape, out: out) { $0 > $1 }
+            case .ge: return broadcastZip(a, x.shape, b, y.shape, out: out) { $0 >= $1 }
+            case .eq: return broadcastZip(a, x.shape, b, y.shape, out: out) { $0 == $1 }
+            case .ne: return broadcastZip(a, x.shape, b, y.shape, out: out) { $0 != $1 }
+            }
+        }
+        switch (x.storage, y.storage) {
+        case (.float32(let a), .float32(let b)): return Tensor(shape: out, storage: .bool(cmp(a, b)))
+        case (.float64(let a), .float64(let b)): return Tensor(shape: out, storage: .bool(cmp(a, b)))
+        case (.int64(let a), .int64(let b)): return Tensor(shape: out, storage: .bool(cmp(a, b)))
+        case (.bool(let a), .bool(let b)):
+            return Tensor(shape: out, storage: .bool(cmp(a.map { $0 ? 1 : 0 }, b.map { $0 ? 1 : 0 } as [Int8])))
+        default: preconditionFailure("dtype check above guarantees equal storage kinds")
+        }
+    }
+
+    /// `where(condition, x, y)`: elements of `x` where `condition` is true, else of `y` (broadcasting).
+    public static func select(_ condition: Tensor, _ x: Tensor, _ y: Tensor) throws -> Tensor {
+        guard case .bool(let c) = condition.storage else {
+            throw TensorError("where: condition must be a bool tensor, got \(condition.dtype.torchName)")
+        }
+        guard x.dtype == y.dtype else {
+            throw TensorError("where: dtypes differ (\(x.dtype.torchName) and \(y.dtype.torchName))")
+        }
+        let xy = try Shape.broadcast(x.shape, y.shape, op: "where")
+        let out = try Shape.broadcast(condition.shape, xy, op: "where")
+        let loop = BroadcastLoop(outShape: out, operands: [condition.shape, x.shape, y.shape])
+        func sel<T>(_ a: [T], _ b: [T]) -> [T] {
+            let n = out.elementCount
+            return [T](unsafeUninitializedCapacity: n) { o, count in
+                count = n
+                loop.forEachRow { base, offs, inner, st in
+                    var ic = offs[0], ia = offs[1], ib = offs[2]
+                    for j in 0..<inner {
+                        o[base + j] = c[ic] ? a[ia] : b[ib]
+                        ic += st[0]; ia += st[1]; ib += st[2]
+                    }
+                }
+            }
+        }
+        switch (x.storage, y.storage) {
+        case (.float32(let a), .float32(let b)): return Tensor(shape: out, storage: .float32(sel(a, b)))
+        case (.float64(let a), .float64(let b)): return Tensor(shape: out, storage: .float64(sel(a, b)))
+        case (.int64(let a), .int64(let b)): return Tensor(shape: out, storage: .int64(sel(a, b)))
+        case (.bool(let a), .bool(let b)): return Tensor(shape: out, storage: .bool(sel(a, b)))
+        default: preconditionFailure("dtype check above guarantees equal storage kinds")
+        }
+    }
+
+    /// The same values converted to another element type (floats to int64 truncate toward zero).
+    public func converted(to dtype: DType) -> Tensor {
+        if dtype == self.dtype { return self }
+        switch (storage, dtype) {
+        case (.float32(let a), .float64): return Tensor(shape: shape, storage: .float64(mapArray(a) { Double($0) }))
+        case (.float64(let a), .float32): return Tensor(shape: shape, storage: .float32(mapArray(a) { Float($0) }))
+        case (.int64(let a), .float32): return Tensor(shape: shape, storage: .float32(mapArray(a) { Float($0) }))
+        case (.int64(let a), .float64): return Tensor(shape: shape, storage: .float64(mapArray(a) { Double($0) }))
+        case (.bool(let a), .float32): return Tensor(shape: shape, storage: .float32(mapArray(a) { $0 ? 1 : 0 }))
+        case (.bool(let a), .float64): return Tensor(shape: shape, storage: .float64(mapArray(a) { $0 ? 1 : 0 }))
+        case (.bool(let a), .int64): return Tensor(shape: shape, storage: .int64(mapArray(a) { $0 ? 1 : 0 }))
+        case (.float32(let a), .int64):
+            return Tensor(shape: shape, storage: .int64(mapArray(a) { $0.isFinite ? Int64($0) : Int64.min }))
+        case (.float64(let a), .int64):
+            return Tensor(shape: shape, storage: .int64(mapArray(a) { $0.isFinite ? Int64($0) : Int64.min }))
+        case (.float32(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
+        case (.float64(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
+        case (.int64(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
+        case (.float32, .float32), (.float64, .float64), (.int64, .int64), (.bool, .bool):
+            return self
+        }
+    }
+}

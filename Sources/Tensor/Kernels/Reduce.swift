@@ -1,0 +1,130 @@
+/// Reductions over dimensions.
+public enum ReduceOp: String, Sendable, Hashable, CaseIterable {
+    case sum, max, min
+}
+
+extension Tensor {
+    /// Reduces over `axes` (removed from the shape). Float32 sums accumulate in float64.
+    ///
+    /// ```swift
+    /// let s = try Tensor.reduce(.sum, x, axes: [0])   // [4, 3] -> [3]
+    /// ```
+    public static func reduce(_ op: ReduceOp, _ x: Tensor, axes: [Int]) throws -> Tensor {
+        for a in axes where a < 0 || a >= x.rank {
+            throw TensorError("\(op.rawValue): dimension \(a) out of range for a tensor of shape \(x.shape)")
+        }
+        if op != .sum {
+            for a in axes where x.shape[a] == 0 {
+                throw TensorError("\(op.rawValue): cannot reduce over dimension \(a) of size 0 (shape \(x.shape))")
+            }
+        }
+        var t = x
+        for a in Set(axes).sorted(by: >) { t = try reduceOne(op, t, axis: a) }
+        return t
+    }
+
+    private static func reduceOne(_ op: ReduceOp, _ x: Tensor, axis: Int) throws -> Tensor {
+        let pre = x.shape.dims[..<axis].reduce(1, *)
+        let n = x.shape[axis]
+        let post = x.shape.dims[(axis + 1)...].reduce(1, *)
+        var outDims = x.shape.dims
+        outDims.remove(at: axis)
+        let outShape = Shape(outDims)
+        switch x.storage {
+        case .float32(let a):
+            return Tensor(shape: outShape, storage: .float32(reduceRows(op, a, pre, n, post, acc: Double.self)))
+        case .float64(let a):
+            return Tensor(shape: outShape, storage: .float64(reduceRows(op, a, pre, n, post, acc: Double.self)))
+        case .int64(let a):
+            return Tensor(shape: outShape, storage: .int64(reduceInt(op, a, pre, n, post)))
+        case .bool(let a):
+            let i = a.map { Int64($0 ? 1 : 0) }
+            let r = reduceInt(op, i, pre, n, post)
+            if op == .sum { return Tensor(shape: outShape, storage: .int64(r)) }
+            return Tensor(shape: outShape, storage: .bool(r.map { $0 != 0 }))
+        }
+    }
+}
+
+/// Reduces `[pre, n, post]` to `[pre, post]`, accumulating sums in `A`.
+func reduceRows<T: KernelFloat, A: KernelFloat>(_ op: ReduceOp, _ a: [T], _ pre: Int, _ n: Int, _ post: Int,
+                                                acc: A.Type) -> [T] {
+    let count = pre * post
+    return [T](unsafeUninitializedCapacity: count) { out, c in
+        c = count
+        a.withUnsafeBufferPointer { p in
+            switch op {
+            case .sum:
+                var buf = [A](repeating: 0, count: post)
+                for i in 0..<pre {
+                    for k in 0..<post { buf[k] = 0 }
+                    var base = i * n * post
+                    for _ in 0..<n {
+                        for k in 0..<post { buf[k] += A(p[base + k]) }
+                        base += post
+                    }
+                    for k in 0..<post { out[i * post + k] = T(buf[k]) }
+                }
+            case .max, .min:
+                let isMax = op == .max
+                for i in 0..<pre {
+                    for k in 0..<post { out[i * post + k] = p[i * n * post + k] }
+                    for j in 1..<Swift.max(n, 1) {
+                        let base = (i * n + j) * post
+                        for k in 0..<post {
+                            let v = p[base + k], cur = out[i * post + k]
+                            if cur.isNaN { continue }
+                            if v.isNaN || (isMax ? v > cur : v < cur) { out[i * post + k] = v }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func reduceInt(_ op: ReduceOp, _ a: [Int64], _ pre: Int, _ n: Int, _ post: Int) -> [Int64] {
+    var out = [Int64](repeating: 0, count: pre * post)
+    for i in 0..<pre {
+        for k in 0..<post {
+            var r: Int64 = op == .sum ? 0 : a[i * n * post + k]
+            for j in 0..<n {
+                let v = a[(i * n + j) * post + k]
+                switch op {
+                case .sum: r &+= v
+                case .max: r = Swift.max(r, v)
+                case .min: r = Swift.min(r, v)
+                }
+            }
+            out[i * post + k] = r
+        }
+    }
+    return out
+}
+
+extension Tensor {
+    /// Index of the largest (or smallest) element along `axis` (first one on ties; NaN counts as largest).
+    public static func argReduce(max isMax: Bool, _ x: Tensor, axis: Int) throws -> Tensor {
+        guard axis >= 0 && axis < x.rank, x.shape[axis] > 0 else {
+            throw TensorError("\(isMax ? "argmax" : "argmin"): cannot reduce dimension \(axis) of a tensor of shape \(x.shape)")
+        }
+        let pre = x.shape.dims[..<axis].reduce(1, *), n = x.shape[axis]
+        let post = x.shape.dims[(axis + 1)...].reduce(1, *)
+        var outDims = x.shape.dims
+        outDims.remove(at: axis)
+        let v = x.doubles
+        var out = [Int64](repeating: 0, count: pre * post)
+        for i in 0..<pre {
+            for k in 0..<post {
+                var best = v[i * n * post + k], bi = 0
+                for j in 1..<n {
+                    let e = v[(i * n + j) * post + k]
+                    if best.isNaN { break }
+                    if e.isNaN || (isMax ? e > best : e < best) { best = e; bi = j }
+                }
+                out[i * post + k] = Int64(bi)
+            }
+        }
+        return Tensor(shape: Shape(outDims), storage: .int64(out))
+    }
+}

@@ -1,0 +1,223 @@
+// Structural kernels: every one of them is a strided copy (or its scatter dual).
+
+// MARK: - Strided copy
+
+/// Copies `outShape.elementCount` elements from `src`, reading element `i` of the output
+/// (multi-index `idx`) at `offset + sum(idx[d] * strides[d])`.
+@inline(__always)
+func stridedGather<T>(_ src: [T], offset: Int, strides: [Int], outShape: Shape) -> [T] {
+    let n = outShape.elementCount
+    let r = outShape.rank
+    return [T](unsafeUninitializedCapacity: n) { out, count in
+        count = n
+        if n == 0 { return }
+        src.withUnsafeBufferPointer { p in
+            if r == 0 { out[0] = p[offset]; return }
+            let inner = outShape[r - 1], s = strides[r - 1]
+            var idx = [Int](repeating: 0, count: r)
+            var base = offset
+            var o = 0
+            while o < n {
+                var k = base
+                if s == 1 {
+                    for j in 0..<inner { out[o + j] = p[k + j] }
+                } else {
+                    for j in 0..<inner { out[o + j] = p[k]; k += s }
+                }
+                o += inner
+                var d = r - 2
+                while d >= 0 {
+                    idx[d] += 1
+                    base += strides[d]
+                    if idx[d] < outShape[d] { break }
+                    base -= strides[d] * outShape[d]
+                    idx[d] = 0
+                    d -= 1
+                }
+                if d < 0 { break }
+            }
+        }
+    }
+}
+
+/// Writes `src` (shape `srcShape`) into `dst` at `offset + sum(idx[d] * strides[d])`.
+@inline(__always)
+func stridedScatter<T>(_ src: [T], srcShape: Shape, into dst: inout [T], offset: Int, strides: [Int]) {
+    let n = srcShape.elementCount
+    let r = srcShape.rank
+    if n == 0 { return }
+    src.withUnsafeBufferPointer { p in
+        dst.withUnsafeMutableBufferPointer { q in
+            if r == 0 { q[offset] = p[0]; return }
+            let inner = srcShape[r - 1], s = strides[r - 1]
+            var idx = [Int](repeating: 0, count: r)
+            var base = offset
+            var i = 0
+            while i < n {
+                var k = base
+                for j in 0..<inner { q[k] = p[i + j]; k += s }
+                i += inner
+                var d = r - 2
+                while d >= 0 {
+                    idx[d] += 1
+                    base += strides[d]
+                    if idx[d] < srcShape[d] { break }
+                    base -= strides[d] * srcShape[d]
+                    idx[d] = 0
+                    d -= 1
+                }
+                if d < 0 { break }
+            }
+        }
+    }
+}
+
+extension Storage {
+    /// `stridedGather` for every element type.
+    func gather(offset: Int, strides: [Int], outShape: Shape) -> Storage {
+        switch self {
+        case .bool(let a): return .bool(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
+        case .int64(let a): return .int64(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
+        case .float32(let a): return .float32(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
+        case .float64(let a): return .float64(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
+        }
+    }
+
+    /// A new storage of `count` zeros with each piece `(source, shape, offset, strides)`
+    /// scattered into it (all of element type `dtype`).
+    static func assemble(_ dtype: DType, count: Int, _ pieces: [(Storage, Shape, Int, [Int])]) -> Storage {
+        func build<T>(_ zero: T, _ extract: (Storage) -> [T]) -> [T] {
+            var out = [T](repeating: zero, count: count)
+            for (src, shape, offset, strides) in pieces {
+                stridedScatter(extract(src), srcShape: shape, into: &out, offset: offset, strides: strides)
+            }
+            return out
+        }
+        switch dtype {
+        case .bool: return .bool(build(false) { if case .bool(let a) = $0 { return a }; preconditionFailure() })
+        case .int64: return .int64(build(Int64(0)) { if case .int64(let a) = $0 { return a }; preconditionFailure() })
+        case .float32: return .float32(build(Float(0)) { if case .float32(let a) = $0 { return a }; preconditionFailure() })
+        case .float64: return .float64(build(Double(0)) { if case .float64(let a) = $0 { return a }; preconditionFailure() })
+        }
+    }
+}
+
+// MARK: - Kernels
+
+extension Tensor {
+    /// Permutes dimensions: output dimension `i` is input dimension `perm[i]`.
+    ///
+    /// ```swift
+    /// let t = try x.transposed([1, 0])   // [2, 3] -> [3, 2]
+    /// ```
+    public func transposed(_ perm: [Int]) throws -> Tensor {
+        guard perm.count == rank, Set(perm) == Set(0..<rank) else {
+            throw TensorError("permute: \(perm) is not a permutation of the \(rank) dimensions of a tensor of shape \(shape)")
+        }
+        if perm == Array(0..<rank) { return self }
+        let st = shape.strides
+        let outShape = Shape(perm.map { shape[$0] })
+        return Tensor(shape: outShape, storage: storage.gather(offset: 0, strides: perm.map { st[$0] }, outShape: outShape))
+    }
+
+    /// Broadcasts to `outShape`; input dimension `i` becomes output dimension `dims[i]`
+    /// (it must have the same size there, or size 1). Other output dimensions are new.
+    ///
+    /// ```swift
+    /// let b = try bias.broadcast(to: [4, 3], dims: [1])  // [3] -> [4, 3]
+    /// ```
+    public func broadcast(to outShape: Shape, dims: [Int]) throws -> Tensor {
+        guard dims.count == rank else {
+            throw TensorError("broadcast: \(dims.count) dims given for a tensor of rank \(rank)")
+        }
+        var st = [Int](repeating: 0, count: outShape.rank)
+        let own = shape.strides
+        for (i, d) in dims.enumerated() {
+            guard d >= 0 && d < outShape.rank && (shape[i] == outShape[d] || shape[i] == 1) else {
+                throw TensorError("broadcast: cannot broadcast \(shape) to \(outShape) with dims \(dims)")
+            }
+            st[d] = shape[i] == 1 ? 0 : own[i]
+        }
+        if outShape == shape { return self }
+        return Tensor(shape: outShape, storage: storage.gather(offset: 0, strides: st, outShape: outShape))
+    }
+
+    /// The strided slice `[start[d] : limit[d] : stride[d]]` along every dimension (steps > 0).
+    public func sliced(start: [Int], limit: [Int], stride steps: [Int]) throws -> Tensor {
+        guard start.count == rank, limit.count == rank, steps.count == rank else {
+            throw TensorError("slice: expected \(rank) bounds for a tensor of shape \(shape)")
+        }
+        var outDims = [Int](), st = [Int](), offset = 0
+        let own = shape.strides
+        for d in 0..<rank {
+            guard steps[d] > 0, start[d] >= 0, limit[d] <= shape[d] else {
+                throw TensorError("slice: bounds \(start[d]):\(limit[d]):\(steps[d]) out of range for dimension \(d) of size \(shape[d])")
+            }
+            let len = Swift.max(0, (limit[d] - start[d] + steps[d] - 1) / steps[d])
+            outDims.append(len)
+            st.append(own[d] * steps[d])
+            offset += start[d] * own[d]
+        }
+        let outShape = Shape(outDims)
+        if outShape.elementCount == 0 { return Tensor(shape: outShape, storage: .zeros(dtype, count: 0)) }
+        return Tensor(shape: outShape, storage: storage.gather(offset: offset, strides: st, outShape: outShape))
+    }
+
+    /// Pads with zeros: `low[d]` before, `high[d]` after and `interior[d]` between elements of
+    /// each dimension (the transpose of a strided slice).
+    public func padded(low: [Int], high: [Int], interior: [Int]) throws -> Tensor {
+        guard low.count == rank, high.count == rank, interior.count == rank,
+              !(low + high + interior).contains(where: { $0 < 0 }) else {
+            throw TensorError("pad: expected \(rank) non-negative amounts for a tensor of shape \(shape)")
+        }
+        let outShape = Shape((0..<rank).map { d in
+            low[d] + high[d] + shape[d] + Swift.max(0, shape[d] - 1) * interior[d]
+        })
+        let ost = outShape.strides
+        let offset = (0..<rank).reduce(0) { $0 + low[$1] * ost[$1] }
+        let out = Storage.assemble(dtype, count: outShape.elementCount,
+                                   [(storage, shape, offset, (0..<rank).map { ost[$0] * (interior[$0] + 1) })])
+        return Tensor(shape: outShape, storage: out)
+    }
+
+    /// Joins tensors of equal dtype along `axis`; the other dimensions must agree.
+    ///
+    /// ```swift
+    /// let c = try Tensor.concatenate([a, b], axis: 0)
+    /// ```
+    public static func concatenate(_ parts: [Tensor], axis: Int) throws -> Tensor {
+        guard let first = parts.first else { throw TensorError("cat: expected a non-empty list of tensors") }
+        for p in parts {
+            guard p.rank == first.rank, p.dtype == first.dtype,
+                  (0..<p.rank).allSatisfy({ $0 == axis || p.shape[$0] == first.shape[$0] }) else {
+                throw TensorError("cat: shapes \(first.shape) and \(p.shape) differ outside dimension \(axis)"
+                                  + (p.dtype != first.dtype ? " (or dtypes differ)" : ""))
+            }
+        }
+        guard axis >= 0 && axis < first.rank else {
+            throw TensorError("cat: dimension \(axis) out of range for rank \(first.rank)")
+        }
+        var outShape = first.shape
+        outShape[axis] = parts.reduce(0) { $0 + $1.shape[axis] }
+        let ost = outShape.strides
+        var at = 0
+        var pieces: [(Storage, Shape, Int, [Int])] = []
+        for p in parts {
+            pieces.append((p.storage, p.shape, at * ost[axis], ost))
+            at += p.shape[axis]
+        }
+        return Tensor(shape: outShape, storage: Storage.assemble(first.dtype, count: outShape.elementCount, pieces))
+    }
+
+    /// The `n x n` identity matrix.
+    public static func identity(_ n: Int, dtype: DType = .float32) -> Tensor {
+        var s = Storage.zeros(dtype, count: n * n)
+        switch s {
+        case .float32(var a): for i in 0..<n { a[i * n + i] = 1 }; s = .float32(a)
+        case .float64(var a): for i in 0..<n { a[i * n + i] = 1 }; s = .float64(a)
+        case .int64(var a): for i in 0..<n { a[i * n + i] = 1 }; s = .int64(a)
+        case .bool(var a): for i in 0..<n { a[i * n + i] = true }; s = .bool(a)
+        }
+        return Tensor(shape: [n, n], storage: s)
+    }
+}

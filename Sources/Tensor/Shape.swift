@@ -1,0 +1,68 @@
+/// The dimensions of a tensor, printed as PyTorch's `torch.Size` is shown in Jacobi: `[32, 2, 4]`.
+///
+/// ```swift
+/// let s: Shape = [2, 3]
+/// s.count        // 6 elements
+/// s.rank         // 2
+/// s.description  // "[2, 3]"
+/// ```
+public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollection,
+                     ExpressibleByArrayLiteral, CustomStringConvertible {
+    /// The size of each dimension, outermost first.
+    public var dims: [Int]
+
+    /// Creates a shape from dimension sizes.
+    public init(_ dims: [Int]) { self.dims = dims }
+    public init(arrayLiteral elements: Int...) { self.dims = elements }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { dims.count }
+    public subscript(i: Int) -> Int {
+        get { dims[i] }
+        set { dims[i] = newValue }
+    }
+
+    /// Number of dimensions.
+    public var rank: Int { dims.count }
+
+    /// Number of elements (1 for a 0-d shape).
+    public var elementCount: Int { dims.reduce(1, *) }
+
+    /// Row-major (C order) strides, in elements.
+    public var strides: [Int] {
+        var s = [Int](repeating: 1, count: dims.count)
+        var acc = 1
+        for i in stride(from: dims.count - 1, through: 0, by: -1) {
+            s[i] = acc
+            acc *= dims[i]
+        }
+        return s
+    }
+
+    public var description: String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
+
+    /// Normalises a possibly negative dimension index (`-1` is the last), or throws naming `op`.
+    public func axis(_ d: Int, op: String) throws -> Int {
+        let r = d < 0 ? d + rank : d
+        guard r >= 0 && r < Swift.max(rank, 1) && (rank > 0 || d == 0 || d == -1) else {
+            throw TensorError("\(op): dimension \(d) is out of range for a tensor of shape \(self) "
+                              + "(expected a value in [\(-Swift.max(rank, 1)), \(Swift.max(rank, 1) - 1)])")
+        }
+        return r
+    }
+
+    /// NumPy/PyTorch broadcasting of two shapes, or an error naming `op` and both shapes.
+    public static func broadcast(_ a: Shape, _ b: Shape, op: String) throws -> Shape {
+        let n = Swift.max(a.rank, b.rank)
+        var out = [Int](repeating: 1, count: n)
+        for i in 0..<n {
+            let da = i < n - a.rank ? 1 : a[i - (n - a.rank)]
+            let db = i < n - b.rank ? 1 : b[i - (n - b.rank)]
+            if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
+                throw TensorError("\(op): shapes \(a) and \(b) cannot be broadcast together "
+                                  + "(dimension \(i) is \(da) in one and \(db) in the other)")
+            }
+        }
+        return Shape(out)
+    }
+}
