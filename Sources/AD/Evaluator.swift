@@ -1,0 +1,52 @@
+import Tensor
+
+/// Thrown when an evaluation is stopped by the user (Ctrl-C).
+public struct Interrupted: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted" }
+}
+
+/// Runs a program on concrete tensors, equation by equation, releasing every intermediate
+/// result right after its last use. Reports the peak of live bytes.
+///
+/// ```swift
+/// var ev = Evaluator()
+/// let outs = try ev.run(program, [x])
+/// ev.peakBytes
+/// ```
+public struct Evaluator {
+    /// The largest number of bytes held by live values at any point of the last run
+    /// (inputs and constants included).
+    public private(set) var peakBytes = 0
+    /// Polled between equations; returning true stops the run with `Interrupted`.
+    public var shouldStop: () -> Bool
+
+    /// Creates an evaluator.
+    public init(shouldStop: @escaping () -> Bool = { false }) { self.shouldStop = shouldStop }
+
+    /// Evaluates `program` on `inputs`.
+    public mutating func run(_ program: Program, _ inputs: [Tensor]) throws -> [Tensor] {
+        precondition(inputs.count == program.inputs.count)
+        let n = program.types.count
+        // The index of the last equation reading each variable (outputs live to the end).
+        var lastUse = [Int](repeating: -1, count: n)
+        for (i, eq) in program.equations.enumerated() { for v in eq.inputs { lastUse[v.id] = i } }
+        for v in program.outputs { lastUse[v.id] = Int.max }
+        var env = [Tensor?](repeating: nil, count: n)
+        var live = 0
+        for (v, t) in zip(program.inputs, inputs) { env[v.id] = t; live += t.byteCount }
+        for (v, t) in program.constants { env[v.id] = t; live += t.byteCount }
+        peakBytes = live
+        for (i, eq) in program.equations.enumerated() {
+            if shouldStop() { throw Interrupted() }
+            let outs = try Eval.apply(eq.primitive, eq.inputs.map { env[$0.id]! })
+            for (v, t) in zip(eq.outputs, outs) { env[v.id] = t; live += t.byteCount }
+            peakBytes = max(peakBytes, live)
+            for v in Set(eq.inputs) where lastUse[v.id] == i {
+                live -= env[v.id]!.byteCount
+                env[v.id] = nil
+            }
+        }
+        return program.outputs.map { env[$0.id]! }
+    }
+}

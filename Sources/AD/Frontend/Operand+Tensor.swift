@@ -1,0 +1,295 @@
+import Tensor
+
+// The PyTorch-style tensor API of the language, as compositions of primitives. Everything here
+// works the same on concrete tensors (run at once) and on tracers (recorded), so each operation
+// is defined once for eager use and for every transformation.
+
+extension Operand {
+    // MARK: - Shapes
+
+    /// `x.view(shape)` / `x.reshape(shape)`, with at most one `-1`.
+    public func view(_ dims: [Int]) throws -> Operand {
+        let known = dims.filter { $0 != -1 }.reduce(1, *)
+        let unknown = dims.filter { $0 == -1 }.count
+        guard unknown <= 1, !dims.contains(where: { $0 < -1 }) else {
+            throw TensorError("reshape: invalid shape \(Shape(dims)): only one dimension can be -1 and none can be negative")
+        }
+        var resolved = dims
+        if unknown == 1 {
+            guard known > 0, shape.elementCount % known == 0 else {
+                throw TensorError("reshape: shape \(Shape(dims)) is invalid for input of size \(shape.elementCount) (shape \(shape))")
+            }
+            resolved = dims.map { $0 == -1 ? shape.elementCount / known : $0 }
+        }
+        guard Shape(resolved).elementCount == shape.elementCount else {
+            throw TensorError("reshape: shape \(Shape(dims)) is invalid for input of size \(shape.elementCount) (shape \(shape))")
+        }
+        return try reshaped(Shape(resolved))
+    }
+
+    /// `x.transpose(d0, d1)`: swaps two dimensions.
+    public func transpose(_ d0: Int, _ d1: Int) throws -> Operand {
+        let a = try shape.axis(d0, op: "transpose"), b = try shape.axis(d1, op: "transpose")
+        if rank == 0 { return self }
+        var perm = Array(0..<rank)
+        perm.swapAt(a, b)
+        return try permuted(perm)
+    }
+
+    /// `x.permute(*dims)` with negative dims allowed.
+    public func permute(_ dims: [Int]) throws -> Operand {
+        let p = try dims.map { try shape.axis($0, op: "permute") }
+        guard p.count == rank, Set(p).count == rank else {
+            throw TensorError("permute: \(dims) is not a permutation of the \(rank) dimensions of a tensor of shape \(shape)")
+        }
+        return try permuted(p)
+    }
+
+    /// `x.unsqueeze(d)`.
+    public func unsqueeze(_ d: Int) throws -> Operand {
+        let r = d < 0 ? d + rank + 1 : d
+        guard r >= 0 && r <= rank else {
+            throw TensorError("unsqueeze: dimension \(d) out of range for a tensor of shape \(shape)")
+        }
+        var dims = shape.dims
+        dims.insert(1, at: r)
+        return try reshaped(Shape(dims))
+    }
+
+    /// `x.squeeze()` or `x.squeeze(d)`.
+    public func squeeze(_ d: Int? = nil) throws -> Operand {
+        guard let d else { return try reshaped(Shape(shape.dims.filter { $0 != 1 })) }
+        if rank == 0 { return self }
+        let a = try shape.axis(d, op: "squeeze")
+        guard shape[a] == 1 else { return self }
+        var dims = shape.dims
+        dims.remove(at: a)
+        return try reshaped(Shape(dims))
+    }
+
+    /// `x.flatten(start_dim, end_dim)`.
+    public func flatten(_ start: Int = 0, _ end: Int = -1) throws -> Operand {
+        if rank == 0 { return try reshaped([1]) }
+        let s = try shape.axis(start, op: "flatten"), e = try shape.axis(end, op: "flatten")
+        guard s <= e else { throw TensorError("flatten: start_dim \(start) comes after end_dim \(end)") }
+        let dims = Array(shape.dims[..<s]) + [shape.dims[s...e].reduce(1, *)] + Array(shape.dims[(e + 1)...])
+        return try reshaped(Shape(dims))
+    }
+
+    /// `x.expand(*sizes)`: broadcast, `-1` keeps a size.
+    public func expand(_ sizes: [Int]) throws -> Operand {
+        guard sizes.count >= rank else {
+            throw TensorError("expand: the number of sizes (\(sizes.count)) must be at least the number of dimensions (\(rank))")
+        }
+        let lead = sizes.count - rank
+        let target = sizes.enumerated().map { i, s in s == -1 && i >= lead ? shape[i - lead] : s }
+        for i in 0..<rank where shape[i] != 1 && shape[i] != target[lead + i] {
+            throw TensorError("expand: the expanded size \(target[lead + i]) must match the existing size \(shape[i]) at dimension \(lead + i) (shape \(shape))")
+        }
+        return try broadcast(to: Shape(target))
+    }
+
+    /// Moves dimension `source` to `destination` (`torch.movedim`).
+    public func movedim(_ source: Int, _ destination: Int) throws -> Operand {
+        try movingAxis(try shape.axis(source, op: "movedim"), to: try shape.axis(destination, op: "movedim"))
+    }
+
+    // MARK: - Reductions
+
+    /// `x.sum(dim, keepdim)`; `dims == nil` sums everything.
+    public func sum(_ dims: [Int]? = nil, keepdim: Bool = false) throws -> Operand {
+        try reduction(.sum, dims, keepdim: keepdim, name: "sum")
+    }
+
+    /// `x.mean(dim, keepdim)`.
+    public func mean(_ dims: [Int]? = nil, keepdim: Bool = false) throws -> Operand {
+        guard dtype.isFloatingPoint else {
+            throw TensorError("mean: expected a floating point tensor, got \(dtype.torchName)", hint: "use x.float().mean()")
+        }
+        let axes = try normalizedAxes(dims, name: "mean")
+        let count = axes.reduce(1) { $0 * shape[$1] }
+        return try sum(dims, keepdim: keepdim) / constant(Double(count))
+    }
+
+    /// `x.amax(dim, keepdim)` / `x.amin(dim, keepdim)`.
+    public func extremum(max isMax: Bool, _ dims: [Int]? = nil, keepdim: Bool = false) throws -> Operand {
+        try reduction(isMax ? .max : .min, dims, keepdim: keepdim, name: isMax ? "amax" : "amin")
+    }
+
+    /// `x.argmax(dim)`; without a dim, over the flattened tensor.
+    public func argmax(_ dim: Int?, max isMax: Bool = true, keepdim: Bool = false) throws -> Operand {
+        guard let dim else { return try flatten().argmax(0, max: isMax) }
+        let a = try shape.axis(dim, op: isMax ? "argmax" : "argmin")
+        let r = try bind1(.argReduce(max: isMax, axis: a), self)
+        return keepdim ? try r.unsqueeze(a) : r
+    }
+
+    /// `x.var(dim, correction=1)` (Bessel's correction by default, as PyTorch).
+    public func variance(_ dims: [Int]? = nil, correction: Int = 1, keepdim: Bool = false) throws -> Operand {
+        let axes = try normalizedAxes(dims, name: "var")
+        let count = axes.reduce(1) { $0 * shape[$1] }
+        let centered = try self - mean(dims, keepdim: true)
+        return try (centered * centered).sum(dims, keepdim: keepdim) / constant(Double(max(0, count - correction)))
+    }
+
+    func normalizedAxes(_ dims: [Int]?, name: String) throws -> [Int] {
+        guard let dims else { return Array(0..<rank) }
+        let axes = try dims.map { try shape.axis($0, op: name) }
+        guard Set(axes).count == axes.count else { throw TensorError("\(name): dimension repeated in \(dims)") }
+        return axes.sorted()
+    }
+
+    func reduction(_ op: ReduceOp, _ dims: [Int]?, keepdim: Bool, name: String) throws -> Operand {
+        let axes = try normalizedAxes(dims, name: name)
+        var source = self
+        if op == .sum && dtype == .bool { source = try converted(to: .int64) }
+        let r = try bind1(.reduce(op, axes: axes), source)
+        guard keepdim else { return r }
+        return try r.reshaped(Shape(shape.dims.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }))
+    }
+
+    // MARK: - Products
+
+    /// `torch.matmul` semantics: vector-vector dot, matrix-vector, matrix-matrix, and batched
+    /// products with broadcast batch dimensions.
+    public func matmul(_ other: Operand) throws -> Operand {
+        let a = self, b = other
+        guard a.rank >= 1 && b.rank >= 1 else {
+            throw TensorError("matmul: both arguments need at least 1 dimension, got \(a.shape) and \(b.shape)")
+        }
+        let ka = a.shape[a.rank - 1]
+        let kb = b.rank == 1 ? b.shape[0] : b.shape[b.rank - 2]
+        guard ka == kb else {
+            throw TensorError("matmul: \(a.shape) @ \(b.shape): inner dimensions \(ka) and \(kb) differ",
+                              hint: "the last dimension of the left operand must equal the " +
+                                    (b.rank == 1 ? "length of the right vector" : "second-to-last dimension of the right operand"))
+        }
+        if a.rank == 1 && b.rank == 1 { return try Operand.dot(a, b, DotDimensions(lhsContracting: [0], rhsContracting: [0])) }
+        if b.rank == 1 {
+            return try Operand.dot(a, b, DotDimensions(lhsContracting: [a.rank - 1], rhsContracting: [0]))
+        }
+        if a.rank == 1 {
+            // [k] @ [..., k, n] -> [..., n]
+            let r = try Operand.dot(a, b, DotDimensions(lhsContracting: [0], rhsContracting: [b.rank - 2]))
+            return r
+        }
+        if b.rank == 2 {
+            // [..., m, k] @ [k, n]: the batch folds into the GEMM's rows.
+            return try Operand.dot(a, b, DotDimensions(lhsContracting: [a.rank - 1], rhsContracting: [0]))
+        }
+        // Batched: broadcast the batch dimensions, then one batched dot product.
+        let batchA = Shape(Array(a.shape.dims.dropLast(2))), batchB = Shape(Array(b.shape.dims.dropLast(2)))
+        let batch = try Shape.broadcast(batchA, batchB, op: "matmul")
+        let aa = try a.broadcast(to: Shape(batch.dims + a.shape.dims.suffix(2)))
+        let bb = try b.broadcast(to: Shape(batch.dims + b.shape.dims.suffix(2)))
+        let nb = batch.rank
+        return try Operand.dot(aa, bb, DotDimensions(lhsContracting: [nb + 1], rhsContracting: [nb],
+                                                     lhsBatch: Array(0..<nb), rhsBatch: Array(0..<nb)))
+    }
+
+    // MARK: - Activations and friends
+
+    /// `relu(x) = max(x, 0)`.
+    public func relu() throws -> Operand { try Operand.binary(.max, self, constant(0)) }
+
+    /// `gelu(x)`, exact (`erf`) or with the tanh approximation.
+    public func gelu(approximate: Bool = false) throws -> Operand {
+        if approximate {
+            let inner = try constant((2 / Double.pi).squareRoot()) * (self + constant(0.044715) * self * self * self)
+            return try constant(0.5) * self * (constant(1) + inner.unary(.tanh))
+        }
+        return try constant(0.5) * self * (constant(1) + (self * constant(1 / 2.0.squareRoot())).unary(.erf))
+    }
+
+    /// `silu(x) = x * sigmoid(x)`.
+    public func silu() throws -> Operand { try self * unary(.logistic) }
+
+    /// `softplus(x) = log(1 + exp(beta x)) / beta`, linear above `threshold` (as PyTorch).
+    public func softplus(beta: Double = 1, threshold: Double = 20) throws -> Operand {
+        let bx = try self * constant(beta)
+        // log1p(exp(-|bx|)) + max(bx, 0) is stable everywhere.
+        let stable = try ((-(bx.unary(.abs))).unary(.exp).unary(.log1p) + bx.relu()) / constant(beta)
+        return try Operand.select(Operand.compare(.gt, bx, constant(threshold)), self, stable)
+    }
+
+    /// `elu(x) = x if x > 0 else alpha (exp(x) - 1)`.
+    public func elu(alpha: Double = 1) throws -> Operand {
+        try Operand.select(Operand.compare(.gt, self, constant(0)), self, constant(alpha) * unary(.expm1))
+    }
+
+    /// `leaky_relu(x) = x if x > 0 else slope x`.
+    public func leakyRelu(_ slope: Double = 0.01) throws -> Operand {
+        try Operand.select(Operand.compare(.gt, self, constant(0)), self, self * constant(slope))
+    }
+
+    /// `softmax(x, dim)`, stabilised by subtracting the (gradient-free) max.
+    public func softmax(_ dim: Int) throws -> Operand {
+        let a = try shape.axis(dim, op: "softmax")
+        let shifted = try self - bind1(.stopGradient, extremum(max: true, [a], keepdim: true))
+        let e = try shifted.unary(.exp)
+        return try e / e.sum([a], keepdim: true)
+    }
+
+    /// `log_softmax(x, dim)`.
+    public func logSoftmax(_ dim: Int) throws -> Operand {
+        let a = try shape.axis(dim, op: "log_softmax")
+        let shifted = try self - bind1(.stopGradient, extremum(max: true, [a], keepdim: true))
+        return try shifted - shifted.unary(.exp).sum([a], keepdim: true).unary(.log)
+    }
+
+    /// `layer_norm(x, normalized_shape, weight, bias, eps)` over the trailing dimensions.
+    public func layerNorm(_ normalizedShape: [Int], weight: Operand?, bias: Operand?, eps: Double = 1e-5) throws -> Operand {
+        guard normalizedShape.count <= rank, Array(shape.dims.suffix(normalizedShape.count)) == normalizedShape else {
+            throw TensorError("layer_norm: normalized_shape \(Shape(normalizedShape)) does not match the trailing dimensions of input \(shape)")
+        }
+        let dims = Array((rank - normalizedShape.count)..<rank)
+        let mu = try mean(dims, keepdim: true)
+        let centered = try self - mu
+        let v = try (centered * centered).mean(dims, keepdim: true)
+        var y = try centered * (v + constant(eps)).unary(.rsqrt)
+        if let weight { y = try y * weight }
+        if let bias { y = try y + bias }
+        return y
+    }
+
+    /// `linear(x, W, b) = x W^T + b`.
+    public func linear(_ weight: Operand, _ bias: Operand?) throws -> Operand {
+        guard weight.rank == 2, shape.dims.last == weight.shape[1] else {
+            throw TensorError("linear: input \(shape) and weight \(weight.shape) do not fit: the input's last dimension must equal the weight's in_features (dimension 1)")
+        }
+        let y = try Operand.dot(self, weight, DotDimensions(lhsContracting: [rank - 1], rhsContracting: [1]))
+        guard let bias else { return y }
+        return try y + bias
+    }
+
+    /// `clamp(x, min, max)`.
+    public func clamp(min lo: Operand?, max hi: Operand?) throws -> Operand {
+        var r = self
+        if let lo { r = try Operand.binary(.max, r, lo) }
+        if let hi { r = try Operand.binary(.min, r, hi) }
+        return r
+    }
+
+    /// `x.detach()`: same values, no derivative.
+    public func detach() throws -> Operand { try bind1(.stopGradient, self) }
+
+    // MARK: - Joining
+
+    /// `torch.cat(tensors, dim)`.
+    public static func cat(_ parts: [Operand], dim: Int) throws -> Operand {
+        guard let first = parts.first else { throw TensorError("cat: expected a non-empty list of tensors") }
+        let axis = try first.shape.axis(dim, op: "cat")
+        let dtype = parts.map(\.dtype).reduce(first.dtype, DType.promote)
+        return try bind(.concatenate(axis: axis), try parts.map { try $0.converted(to: dtype) })[0]
+    }
+
+    /// `torch.stack(tensors, dim)`.
+    public static func stack(_ parts: [Operand], dim: Int) throws -> Operand {
+        guard let first = parts.first else { throw TensorError("stack: expected a non-empty list of tensors") }
+        for p in parts where p.shape != first.shape {
+            throw TensorError("stack: expects each tensor to be equal size, but got \(first.shape) and \(p.shape)")
+        }
+        let d = dim < 0 ? dim + first.rank + 1 : dim
+        return try cat(try parts.map { try $0.unsqueeze(d) }, dim: d)
+    }
+}

@@ -1,0 +1,138 @@
+import Tensor
+
+extension Program {
+    /// Algebraic simplification in one forward pass:
+    /// - no-op reshapes, transposes, broadcasts and conversions disappear;
+    /// - chains of reshapes and of transposes collapse into one;
+    /// - `x * 1`, `x + 0`, `x - 0` become `x`;
+    /// - a product with the symbolic identity becomes a transpose of the other operand
+    ///   (so the first product of `jacrev`/`jacfwd` costs nothing);
+    /// - a transpose feeding a dot product folds into its dimension numbers (and so into
+    ///   the GEMM's transpose flags);
+    /// - equations on small constants are evaluated now (constant folding).
+    public func simplified() throws -> Program {
+        var rename = (0..<types.count).map { Var($0) }
+        var definition = [Equation?](repeating: nil, count: types.count)
+        var constant = [Tensor?](repeating: nil, count: types.count)
+        for (v, t) in constants { constant[v.id] = t }
+        var newConstants = constants
+        var eqs: [Equation] = []
+
+        func isScalar(_ v: Var, _ value: Double) -> Bool {
+            guard let t = constant[v.id], t.elementCount == 1 else { return false }
+            return t.scalarValue == value
+        }
+
+        for original in equations {
+            var eq = original
+            eq.inputs = eq.inputs.map { rename[$0.id] }
+            let out = eq.outputs[0]
+            let outType = types[out.id]
+            /// Replaces the result by an existing variable of the same type.
+            func forward(_ v: Var) -> Bool {
+                guard types[v.id] == outType else { return false }
+                rename[out.id] = v
+                return true
+            }
+            var done = false
+            switch eq.primitive {
+            case .reshape:
+                let x = eq.inputs[0]
+                if types[x.id].shape == outType.shape { done = forward(x) }
+                else if let d = definition[x.id], case .reshape = d.primitive {
+                    eq.inputs = [d.inputs[0]]
+                    if types[d.inputs[0].id] == outType { done = forward(d.inputs[0]) }
+                }
+            case .transpose(let perm):
+                let x = eq.inputs[0]
+                if perm == Array(0..<perm.count) { done = forward(x) }
+                else if let d = definition[x.id], case .transpose(let inner) = d.primitive {
+                    let composed = perm.map { inner[$0] }
+                    if composed == Array(0..<composed.count) { done = forward(d.inputs[0]) }
+                    else { eq = Equation(.transpose(composed), inputs: [d.inputs[0]], outputs: eq.outputs) }
+                }
+            case .broadcast(let shape, let dims):
+                if shape == types[eq.inputs[0].id].shape && dims == Array(0..<dims.count) { done = forward(eq.inputs[0]) }
+            case .convert(let t):
+                if types[eq.inputs[0].id].dtype == t { done = forward(eq.inputs[0]) }
+            case .binary(.mul):
+                if isScalar(eq.inputs[1], 1) { done = forward(eq.inputs[0]) }
+                else if isScalar(eq.inputs[0], 1) { done = forward(eq.inputs[1]) }
+            case .binary(.add):
+                if isScalar(eq.inputs[1], 0) { done = forward(eq.inputs[0]) }
+                else if isScalar(eq.inputs[0], 0) { done = forward(eq.inputs[1]) }
+            case .binary(.sub):
+                if isScalar(eq.inputs[1], 0) { done = forward(eq.inputs[0]) }
+            case .dotGeneral(let d):
+                if let replaced = dotWithIdentity(eq, d, definition, types) { eq = replaced }
+                else { eq = foldTransposes(eq, d, definition, types) }
+            case .unary, .binary, .compare, .select, .stopGradient, .slice, .pad, .concatenate, .reduce,
+                 .argReduce, .identity:
+                break
+            }
+            if done { continue }
+            // Constant folding (the symbolic identity stays symbolic).
+            if case .identity = eq.primitive {} else if !eq.inputs.isEmpty,
+               eq.inputs.allSatisfy({ constant[$0.id] != nil }), outType.shape.elementCount <= 1 << 16 {
+                let value = try Eval.apply(eq.primitive, eq.inputs.map { constant[$0.id]! })[0]
+                constant[out.id] = value
+                newConstants.append((out, value))
+                continue
+            }
+            definition[out.id] = eq
+            eqs.append(eq)
+        }
+        var p = self
+        p.equations = eqs
+        p.constants = newConstants
+        p.outputs = outputs.map { rename[$0.id] }
+        return p.removingDeadCode()
+    }
+}
+
+/// `I @ R` or `L @ I` with the symbolic identity `I`: the other operand, transposed so that
+/// the identity's free dimension takes the place of the contracted one.
+private func dotWithIdentity(_ eq: Equation, _ d: DotDimensions, _ definition: [Equation?],
+                             _ types: [TensorType]) -> Equation? {
+    guard d.lhsBatch.isEmpty, d.lhsContracting.count == 1 else { return nil }
+    let lhs = eq.inputs[0], rhs = eq.inputs[1]
+    if let l = definition[lhs.id], case .identity = l.primitive {
+        // result = [identity's free dim] + rhs free dims = rhs with its contracted dim moved first.
+        let k = d.rhsContracting[0]
+        let rf = d.rhsFree(rank: types[rhs.id].shape.rank)
+        return Equation(.transpose([k] + rf), inputs: [rhs], outputs: eq.outputs)
+    }
+    if let r = definition[rhs.id], case .identity = r.primitive {
+        // result = lhs free dims + [identity's free dim] = lhs with its contracted dim moved last.
+        let k = d.lhsContracting[0]
+        let lf = d.lhsFree(rank: types[lhs.id].shape.rank)
+        return Equation(.transpose(lf + [k]), inputs: [lhs], outputs: eq.outputs)
+    }
+    return nil
+}
+
+/// Folds `transpose` operands of a dot product into its dimension numbers when that keeps
+/// the order of the free dimensions (and so the layout of the result).
+private func foldTransposes(_ eq: Equation, _ d: DotDimensions, _ definition: [Equation?],
+                            _ types: [TensorType]) -> Equation {
+    var d = d
+    var inputs = eq.inputs
+    for side in 0..<2 {
+        guard let def = definition[inputs[side].id], case .transpose(let perm) = def.primitive else { continue }
+        let rank = perm.count
+        let contracting = side == 0 ? d.lhsContracting : d.rhsContracting
+        let batch = side == 0 ? d.lhsBatch : d.rhsBatch
+        let free = (0..<rank).filter { !contracting.contains($0) && !batch.contains($0) }
+        let mappedFree = free.map { perm[$0] }
+        guard mappedFree == mappedFree.sorted() else { continue }
+        if side == 0 {
+            d.lhsContracting = contracting.map { perm[$0] }
+            d.lhsBatch = batch.map { perm[$0] }
+        } else {
+            d.rhsContracting = contracting.map { perm[$0] }
+            d.rhsBatch = batch.map { perm[$0] }
+        }
+        inputs[side] = def.inputs[0]
+    }
+    return Equation(.dotGeneral(d), inputs: inputs, outputs: eq.outputs)
+}

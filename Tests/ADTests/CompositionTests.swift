@@ -1,0 +1,146 @@
+import XCTest
+@testable import AD
+import Tensor
+
+/// Transformations composed: jacfwd/jacrev/vmap(grad) agree, hessians, higher orders,
+/// vmap(jacrev) against the diagonal blocks of the full Jacobian, optimizer effects.
+final class CompositionTests: XCTestCase {
+    let w1 = op(randomTensor([5, 3], seed: 11)), b1 = op(randomTensor([5], seed: 12))
+    let w2 = op(randomTensor([2, 5], seed: 13)), b2 = op(randomTensor([2], seed: 14))
+
+    func mlp(_ xs: [Operand]) throws -> [Operand] {
+        let h = try xs[0].linear(w1, b1).unary(.tanh)
+        return [try h.linear(w2, b2)]
+    }
+
+    func testForwardReverseAndVmapGradAgree() throws {
+        let x = op(randomTensor([3], seed: 20))
+        let rev = value(try jacrev(mlp, argnums: [0])([x])[0])
+        let fwd = value(try jacfwd(mlp, argnums: [0])([x])[0])
+        assertClose(rev, fwd, rtol: 1e-12, atol: 1e-14)
+        // Rows by vmap(grad) over output selectors.
+        let selectors = op(Tensor.identity(2, dtype: .float64))
+        let rows = try vmap({ s in
+            try grad({ xs in [try (self.mlp(xs)[0] * s[0]).sum()] }, argnums: [0])([x])
+        }, inDims: [0], outDims: [0])([selectors])
+        assertClose(value(rows[0]), rev, rtol: 1e-12, atol: 1e-14)
+    }
+
+    func testVmapJacrevEqualsDiagonalBlocksOfFullJacobian() throws {
+        let xs = op(randomTensor([4, 3], seed: 21))
+        let perSample = value(try vmap(jacrev(mlp, argnums: [0]), inDims: [0], outDims: [0])([xs])[0])
+        XCTAssertEqual(perSample.shape, [4, 2, 3])
+        let full = value(try jacrev(mlp, argnums: [0])([xs])[0])
+        XCTAssertEqual(full.shape, [4, 2, 4, 3])
+        let f = full.doubles, p = perSample.doubles
+        for i in 0..<4 { for a in 0..<2 { for j in 0..<4 { for c in 0..<3 {
+            let v = f[((i * 2 + a) * 4 + j) * 3 + c]
+            if i == j { XCTAssertEqual(v, p[(i * 2 + a) * 3 + c], accuracy: 1e-14) } else { XCTAssertEqual(v, 0) }
+        } } } }
+        let fwd = value(try vmap(jacfwd(mlp, argnums: [0]), inDims: [0], outDims: [0])([xs])[0])
+        assertClose(fwd, perSample, rtol: 1e-12, atol: 1e-14)
+    }
+
+    func testHessianSymmetricAndMatchesFiniteDifferencesOfGrad() throws {
+        let f: TensorFunction = { xs in [try (self.mlp(xs)[0].unary(.sin)).sum()] }
+        let x = randomTensor([3], seed: 22)
+        let h = value(try hessian(f, argnums: [0])([op(x)])[0])
+        XCTAssertEqual(h.shape, [3, 3])
+        let v = h.doubles
+        for i in 0..<3 { for j in 0..<3 { XCTAssertEqual(v[i * 3 + j], v[j * 3 + i], accuracy: 1e-12) } }
+        let g = grad(f, argnums: [0])
+        let numeric = try numericJacobian(g, x)
+        assertClose(h, numeric, rtol: 1e-6, atol: 1e-7)
+        let rr = value(try jacrev(jacrev(f, argnums: [0]), argnums: [0])([op(x)])[0])
+        assertClose(rr, h, rtol: 1e-12, atol: 1e-13)
+    }
+
+    func testThirdDerivativesOfTanhAndSin() throws {
+        let x = randomTensor([4], seed: 23)
+        let elementwise: (UnaryOp) -> TensorFunction = { u in { xs in [try xs[0].unary(u).sum()] } }
+        // d3/dx3 tanh = -2 (1 - t^2)(1 - 3 t^2) ... derived: f''' = 6 t^2 sech^2 - 2 sech^4 ... use closed form:
+        // tanh''' = -2 sech^2(x) (sech^2(x) - 2 tanh^2(x)) ; sin''' = -cos.
+        for (u, closed) in [(UnaryOp.tanh, { (v: Double) -> Double in
+                                let s2 = 1 - Foundation_tanh(v) * Foundation_tanh(v)
+                                return -2 * s2 * (s2 - 2 * Foundation_tanh(v) * Foundation_tanh(v)) }),
+                            (UnaryOp.sin, { (v: Double) -> Double in -Foundation_cos(v) })] {
+            let third = jacrev(jacrev(grad(elementwise(u), argnums: [0]), argnums: [0]), argnums: [0])
+            let t = value(try third([op(x)])[0])
+            XCTAssertEqual(t.shape, [4, 4, 4])
+            let d = t.doubles
+            for i in 0..<4 {
+                for j in 0..<4 { for k in 0..<4 {
+                    let expected = (i == j && j == k) ? closed(x.doubles[i]) : 0
+                    XCTAssertEqual(d[(i * 4 + j) * 4 + k], expected, accuracy: 1e-12)
+                } }
+            }
+        }
+    }
+
+    func testGradOfJacobianSumAndNestedVmap() throws {
+        let x = op(randomTensor([3], seed: 24))
+        let f: TensorFunction = { xs in [try jacrev(self.mlp, argnums: [0])(xs)[0].sum()] }
+        let g = value(try grad(f, argnums: [0])([x])[0])
+        let numeric = try numericJacobian(f, x.concrete!)
+        assertClose(g, numeric.reshaped([3]), rtol: 1e-6, atol: 1e-8)
+        let xs = op(randomTensor([2, 4, 3], seed: 25))
+        let nested = value(try vmap(vmap(mlp, inDims: [0], outDims: [0]), inDims: [0], outDims: [0])([xs])[0])
+        let flat = value(try mlp([try xs.reshaped([8, 3])])[0])
+        assertClose(nested.reshaped([8, 2]), flat, rtol: 1e-14, atol: 1e-15)
+    }
+
+    func testClosureOverOuterTracer() throws {
+        // d/dx [ jacrev(y -> x * y)(x) summed ] = d/dx sum(diag(x)) = ones
+        let x = op(randomTensor([3], seed: 26))
+        let f: TensorFunction = { xs in
+            [try jacrev({ ys in [try xs[0] * ys[0]] }, argnums: [0])(xs)[0].sum()]
+        }
+        let g = value(try grad(f, argnums: [0])([x])[0])
+        assertClose(g, Tensor(shape: [3], float64: [1, 1, 1]))
+    }
+
+    func testOptimizerDropsIdentityProductAndVerifies() throws {
+        let stager = Stager()
+        let xs = op(randomTensor([8, 3], seed: 27, dtype: .float32))
+        let w1f = op(w1.concrete!.converted(to: .float32)), w2f = op(w2.concrete!.converted(to: .float32))
+        let net: TensorFunction = { xs in [try xs[0].linear(w1f, nil).unary(.tanh).linear(w2f, nil)] }
+        _ = try stager.run(key: "J", [xs]) { args in
+            try vmap(jacrev(net, argnums: [0]), inDims: [0], outDims: [0])(args)
+        }
+        let program = stager.last!.program
+        try program.verify()
+        XCTAssertFalse(program.equations.contains { if case .identity = $0.primitive { return true }; return false },
+                       "the identity basis should be folded away:\n\(program)")
+        let dots = program.equations.filter { if case .dotGeneral = $0.primitive { return true }; return false }
+        XCTAssertEqual(dots.count, 2, "forward h = x W1^T and one backward product:\n\(program)")
+        _ = try stager.run(key: "J", [xs]) { args in
+            try vmap(jacrev(net, argnums: [0]), inDims: [0], outDims: [0])(args)
+        }
+        XCTAssertTrue(stager.last!.cacheHit)
+    }
+
+    func testErrors() throws {
+        let x = op(randomTensor([3], seed: 28))
+        XCTAssertThrowsError(try grad(mlp, argnums: [0])([x])) { e in
+            XCTAssertTrue("\(e)".contains("one scalar"), "\(e)")
+        }
+        XCTAssertThrowsError(try vmap(mlp, inDims: [0, nil], outDims: [0])([x])) { e in
+            XCTAssertTrue("\(e)".contains("in_dims has 2 entries"), "\(e)")
+        }
+        let ints = op(Tensor(shape: [3], int64: [1, 2, 3]))
+        XCTAssertThrowsError(try jacrev(mlp, argnums: [0])([ints])) { e in
+            XCTAssertTrue("\(e)".contains("only floating point"), "\(e)")
+        }
+        let branching: TensorFunction = { xs in
+            _ = try xs[0].requireConcrete("if")
+            return xs
+        }
+        XCTAssertThrowsError(try jacrev(branching, argnums: [0])([x])) { e in
+            XCTAssertTrue("\(e)".contains("traced"), "\(e)")
+        }
+    }
+}
+
+import Foundation
+func Foundation_tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+func Foundation_cos(_ x: Double) -> Double { Foundation.cos(x) }

@@ -1,0 +1,104 @@
+import XCTest
+@testable import AD
+import Tensor
+
+/// Every primitive's JVP and VJP against central finite differences, the identity
+/// <ct, J t> = <J^T ct, t>, and its batching rule against a loop over the batch.
+final class PrimitiveRuleTests: XCTestCase {
+    /// Functions of one [3, 4] float64 input, each exercising one primitive (plus what it needs).
+    let cases: [(String, TensorFunction)] = {
+        var c: [(String, TensorFunction)] = []
+        let positive: (Operand) throws -> Operand = { x in try x * x + x.constant(0.5) }
+        for u in UnaryOp.allCases where ![.not, .sign, .floor, .ceil, .round].contains(u) {
+            let needsPositive: Set<UnaryOp> = [.log, .sqrt, .rsqrt, .log1p]
+            c.append(("unary.\(u)", { xs in [try (needsPositive.contains(u) ? positive(xs[0]) : xs[0]).unary(u)] }))
+        }
+        let w = op(randomTensor([3, 4], seed: 9))
+        let row = op(randomTensor([4], seed: 10))
+        c.append(("add.broadcast", { xs in [try xs[0] + row] }))
+        c.append(("sub", { xs in [try w - xs[0]] }))
+        c.append(("mul.broadcast", { xs in [try xs[0] * row] }))
+        c.append(("div", { xs in [try w / (xs[0] * xs[0] + xs[0].constant(1))] }))
+        c.append(("div.numerator", { xs in [try xs[0] / (w * w + w.constant(1))] }))
+        c.append(("pow", { xs in [try Operand.binary(.pow, positive(xs[0]), w)] }))
+        c.append(("pow.exponent", { xs in [try Operand.binary(.pow, positive(w), xs[0])] }))
+        c.append(("max", { xs in [try Operand.binary(.max, xs[0], w)] }))
+        c.append(("min", { xs in [try Operand.binary(.min, xs[0], w)] }))
+        c.append(("select", { xs in [try Operand.select(Operand.compare(.gt, w, w.constant(0)), xs[0], xs[0] * xs[0])] }))
+        c.append(("broadcast", { xs in [try xs[0].broadcast(to: [2, 3, 4], dims: [1, 2]) * xs[0].constant(2)] }))
+        c.append(("reshape", { xs in [try xs[0].reshaped([2, 6])] }))
+        c.append(("transpose", { xs in [try xs[0].permuted([1, 0])] }))
+        c.append(("slice", { xs in [try bind1(.slice(start: [1, 0], limit: [3, 4], stride: [1, 2]), xs[0])] }))
+        c.append(("pad", { xs in [try bind1(.pad(low: [1, 0], high: [0, 2], interior: [1, 0]), xs[0])] }))
+        c.append(("concatenate", { xs in [try bind(.concatenate(axis: 1), [xs[0], w, xs[0] * xs[0]])[0]] }))
+        c.append(("reduce.sum", { xs in [try xs[0].sum([1])] }))
+        c.append(("reduce.max", { xs in [try xs[0].extremum(max: true, [0])] }))
+        c.append(("reduce.min", { xs in [try xs[0].extremum(max: false, [1])] }))
+        c.append(("dot.matmul", { xs in [try xs[0].matmul(w.permuted([1, 0]))] }))
+        c.append(("dot.transposed", { xs in [try xs[0].permuted([1, 0]).matmul(w)] }))
+        c.append(("dot.batched", { xs in
+            [try Operand.dot(xs[0].reshaped([3, 2, 2]), xs[0].reshaped([3, 2, 2]),
+                             DotDimensions(lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0]))] }))
+        return c
+    }()
+
+    func testJacobiansMatchFiniteDifferences() throws {
+        let x = randomTensor([3, 4], seed: 1)
+        for (name, f) in cases {
+            let numeric = try numericJacobian(f, x)
+            let rev = value(try jacrev(f, argnums: [0])([op(x)])[0])
+            let fwd = value(try jacfwd(f, argnums: [0])([op(x)])[0])
+            let scale = max(1, numeric.doubles.map(abs).max() ?? 1)
+            assertClose(rev, numeric, rtol: 1e-6, atol: 1e-6 * scale, name)
+            assertClose(fwd, numeric, rtol: 1e-6, atol: 1e-6 * scale, name)
+        }
+    }
+
+    func testConvertAndStopGradientDerivatives() throws {
+        // Derivatives a finite difference cannot see: conversion rounding and blocked gradients.
+        let x = randomTensor([3], seed: 6)
+        let w = op(randomTensor([3], seed: 7))
+        let roundTrip: TensorFunction = { xs in [try xs[0].converted(to: .float32).converted(to: .float64) * w] }
+        let j = value(try jacrev(roundTrip, argnums: [0])([op(x)])[0])
+        let expected = value(try w.broadcast(to: [3, 3]) * op(Tensor.identity(3, dtype: .float64)))
+        // The cotangent passes through float32, so it is w rounded to float32.
+        assertClose(j, expected, rtol: 1e-7, atol: 0)
+        let stopped: TensorFunction = { xs in [try xs[0] * xs[0].detach()] }   // d/dx = diag(x), not 2x
+        let js = value(try jacfwd(stopped, argnums: [0])([op(x)])[0])
+        assertClose(js, value(try op(x).broadcast(to: [3, 3]) * op(Tensor.identity(3, dtype: .float64))), rtol: 0, atol: 0)
+        let jr = value(try jacrev(stopped, argnums: [0])([op(x)])[0])
+        assertClose(jr, js, rtol: 0, atol: 0)
+    }
+
+    func testDotProductIdentity() throws {
+        // <ct, J t> == <J^T ct, t> for random t and ct.
+        let x = randomTensor([3, 4], seed: 2), t = randomTensor([3, 4], seed: 3)
+        for (name, f) in cases {
+            let (outs, tangents, _) = try jvp(f, primals: [op(x)], tangents: [op(t)])
+            let ct = randomTensor(outs[0].shape, seed: 4)
+            let (_, pullback, _) = try vjp(f, primals: [op(x)])
+            let back = value(try pullback([op(ct)])[0])
+            let lhs = zip(ct.doubles, value(tangents[0]).doubles).reduce(0) { $0 + $1.0 * $1.1 }
+            let rhs = zip(back.doubles, t.doubles).reduce(0) { $0 + $1.0 * $1.1 }
+            XCTAssertEqual(lhs, rhs, accuracy: 1e-10 * max(1, abs(lhs)), name)
+        }
+    }
+
+    func testBatchingMatchesLoop() throws {
+        let xs = randomTensor([5, 3, 4], seed: 5)
+        for (name, f) in cases {
+            let batched = value(try vmap(f, inDims: [0], outDims: [0])([op(xs)])[0])
+            var rows: [Operand] = []
+            for b in 0..<5 {
+                rows.append(try f([try op(xs).subscripted([.index(b)])])[0])
+            }
+            let looped = value(try Operand.stack(rows, dim: 0))
+            assertClose(batched, looped, rtol: 1e-12, atol: 1e-12)
+            if batched.shape != looped.shape { XCTFail(name) }
+            // and along another axis
+            let moved = try op(xs).movingAxis(0, to: 2)
+            let batched2 = value(try vmap(f, inDims: [2], outDims: [1])([moved])[0])
+            assertClose(batched2, value(try op(looped).movingAxis(0, to: 1)), rtol: 1e-12, atol: 1e-12)
+        }
+    }
+}
