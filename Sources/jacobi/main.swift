@@ -1,1 +1,61 @@
-print("jacobi")
+import ArgumentParser
+import REPL
+import Tensor
+
+BLASInfo.reexecWithFastKernelsIfNeeded()
+
+/// `jacobi`: interactive on a terminal, a script runner otherwise.
+struct Jacobi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jacobi",
+        abstract: "A REPL for exploring the derivatives of neural networks.",
+        discussion: """
+            With no arguments on a terminal, starts the interactive REPL. With FILE.jac arguments, \
+            replays them. With stdin not a terminal, runs stdin as a script. Type :help at the prompt.
+            """)
+
+    @Argument(help: "Session scripts (.jac) to replay, in order.")
+    var files: [String] = []
+
+    @Option(name: .short, help: "Run CODE and exit.")
+    var c: String?
+
+    @Flag(name: .long, help: "Keep going after an error in a script (exit status 1 at the end).")
+    var keepGoing = false
+
+    @Flag(name: .long, help: "Print the version, the BLAS kernel and exit.")
+    var version = false
+
+    @Flag(name: .long, help: ArgumentHelp("Mask timings and other figures that change from run to run (for golden transcripts).", visibility: .hidden))
+    var stableOutput = false
+
+    @Flag(name: .long, help: ArgumentHelp("Compare GEMM with a naive loop on this machine's BLAS kernel.", visibility: .hidden))
+    var checkBlas = false
+
+    mutating func run() throws {
+        if version {
+            print("jacobi \(JacobiVersion.string)")
+            print("BLAS: OpenBLAS, kernel \(BLASInfo.coreName), \(BLASInfo.threads) thread(s)")
+            return
+        }
+        if checkBlas {
+            let report = BLASCheck.run()
+            print(report.text)
+            throw ExitCode(report.passed ? 0 : 1)
+        }
+        let driver = Driver(stableOutput: stableOutput, keepGoing: keepGoing)
+        let status: Int32
+        if let code = c {
+            status = driver.runSource(code, file: "<string>")
+        } else if !files.isEmpty {
+            status = driver.runFiles(files)
+        } else if Terminal.isInteractive {
+            status = driver.interactive()
+        } else {
+            status = driver.runStandardInput()
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+Jacobi.main()

@@ -22,13 +22,13 @@ final class CompositionTests: XCTestCase {
         let selectors = op(Tensor.identity(2, dtype: .float64))
         let rows = try vmap({ s in
             try grad({ xs in [try (self.mlp(xs)[0] * s[0]).sum()] }, argnums: [0])([x])
-        }, inDims: [0], outDims: [0])([selectors])
+        }, inDims: [0], outDims: { [0] })([selectors])
         assertClose(value(rows[0]), rev, rtol: 1e-12, atol: 1e-14)
     }
 
     func testVmapJacrevEqualsDiagonalBlocksOfFullJacobian() throws {
         let xs = op(randomTensor([4, 3], seed: 21))
-        let perSample = value(try vmap(jacrev(mlp, argnums: [0]), inDims: [0], outDims: [0])([xs])[0])
+        let perSample = value(try vmap(jacrev(mlp, argnums: [0]), inDims: [0], outDims: { [0] })([xs])[0])
         XCTAssertEqual(perSample.shape, [4, 2, 3])
         let full = value(try jacrev(mlp, argnums: [0])([xs])[0])
         XCTAssertEqual(full.shape, [4, 2, 4, 3])
@@ -37,7 +37,7 @@ final class CompositionTests: XCTestCase {
             let v = f[((i * 2 + a) * 4 + j) * 3 + c]
             if i == j { XCTAssertEqual(v, p[(i * 2 + a) * 3 + c], accuracy: 1e-14) } else { XCTAssertEqual(v, 0) }
         } } } }
-        let fwd = value(try vmap(jacfwd(mlp, argnums: [0]), inDims: [0], outDims: [0])([xs])[0])
+        let fwd = value(try vmap(jacfwd(mlp, argnums: [0]), inDims: [0], outDims: { [0] })([xs])[0])
         assertClose(fwd, perSample, rtol: 1e-12, atol: 1e-14)
     }
 
@@ -84,7 +84,7 @@ final class CompositionTests: XCTestCase {
         let numeric = try numericJacobian(f, x.concrete!)
         assertClose(g, numeric.reshaped([3]), rtol: 1e-6, atol: 1e-8)
         let xs = op(randomTensor([2, 4, 3], seed: 25))
-        let nested = value(try vmap(vmap(mlp, inDims: [0], outDims: [0]), inDims: [0], outDims: [0])([xs])[0])
+        let nested = value(try vmap(vmap(mlp, inDims: [0], outDims: { [0] }), inDims: [0], outDims: { [0] })([xs])[0])
         let flat = value(try mlp([try xs.reshaped([8, 3])])[0])
         assertClose(nested.reshaped([8, 2]), flat, rtol: 1e-14, atol: 1e-15)
     }
@@ -105,7 +105,7 @@ final class CompositionTests: XCTestCase {
         let w1f = op(w1.concrete!.converted(to: .float32)), w2f = op(w2.concrete!.converted(to: .float32))
         let net: TensorFunction = { xs in [try xs[0].linear(w1f, nil).unary(.tanh).linear(w2f, nil)] }
         _ = try stager.run(key: "J", [xs]) { args in
-            try vmap(jacrev(net, argnums: [0]), inDims: [0], outDims: [0])(args)
+            try vmap(jacrev(net, argnums: [0]), inDims: [0], outDims: { [0] })(args)
         }
         let program = stager.last!.program
         try program.verify()
@@ -114,7 +114,7 @@ final class CompositionTests: XCTestCase {
         let dots = program.equations.filter { if case .dotGeneral = $0.primitive { return true }; return false }
         XCTAssertEqual(dots.count, 2, "forward h = x W1^T and one backward product:\n\(program)")
         _ = try stager.run(key: "J", [xs]) { args in
-            try vmap(jacrev(net, argnums: [0]), inDims: [0], outDims: [0])(args)
+            try vmap(jacrev(net, argnums: [0]), inDims: [0], outDims: { [0] })(args)
         }
         XCTAssertTrue(stager.last!.cacheHit)
     }
@@ -124,7 +124,7 @@ final class CompositionTests: XCTestCase {
         XCTAssertThrowsError(try grad(mlp, argnums: [0])([x])) { e in
             XCTAssertTrue("\(e)".contains("one scalar"), "\(e)")
         }
-        XCTAssertThrowsError(try vmap(mlp, inDims: [0, nil], outDims: [0])([x])) { e in
+        XCTAssertThrowsError(try vmap(mlp, inDims: [0, nil], outDims: { [0] })([x])) { e in
             XCTAssertTrue("\(e)".contains("in_dims has 2 entries"), "\(e)")
         }
         let ints = op(Tensor(shape: [3], int64: [1, 2, 3]))

@@ -87,7 +87,7 @@ final class PrimitiveRuleTests: XCTestCase {
     func testBatchingMatchesLoop() throws {
         let xs = randomTensor([5, 3, 4], seed: 5)
         for (name, f) in cases {
-            let batched = value(try vmap(f, inDims: [0], outDims: [0])([op(xs)])[0])
+            let batched = value(try vmap(f, inDims: [0], outDims: { [0] })([op(xs)])[0])
             var rows: [Operand] = []
             for b in 0..<5 {
                 rows.append(try f([try op(xs).subscripted([.index(b)])])[0])
@@ -97,7 +97,7 @@ final class PrimitiveRuleTests: XCTestCase {
             if batched.shape != looped.shape { XCTFail(name) }
             // and along another axis
             let moved = try op(xs).movingAxis(0, to: 2)
-            let batched2 = value(try vmap(f, inDims: [2], outDims: [1])([moved])[0])
+            let batched2 = value(try vmap(f, inDims: [2], outDims: { [1] })([moved])[0])
             assertClose(batched2, value(try op(looped).movingAxis(0, to: 1)), rtol: 1e-12, atol: 1e-12)
         }
     }

@@ -46,7 +46,7 @@ func auxiliary(_ p: Program, _ all: [Operand], aux: Int) throws -> [Operand] {
 /// ```swift
 /// let (out, tangentOut, _) = try jvp({ [try $0[0].unary(.sin)] }, primals: [x], tangents: [t])
 /// ```
-public func jvp(_ f: TensorFunction, primals: [Operand], tangents: [Operand], aux: Int = 0) throws
+public func jvp(_ f: TensorFunction, primals: [Operand], tangents: [Operand], aux: @escaping () -> Int = { 0 }) throws
     -> (outputs: [Operand], tangents: [Operand], aux: [Operand]) {
     guard primals.count == tangents.count else {
         throw TensorError("jvp: \(primals.count) primals but \(tangents.count) tangents; pass one tangent per primal")
@@ -56,12 +56,12 @@ public func jvp(_ f: TensorFunction, primals: [Operand], tangents: [Operand], au
     }
     _ = try checkedArgnums(Array(0..<primals.count), primals, "jvp")
     let (p, all) = try traceAt(f, primals)
-    let n = p.outputs.count - aux
+    let n = p.outputs.count - aux()
     try checkFloatOutputs(p, n, "jvp")
     let wrt = all.indices.map { $0 < primals.count }
     let q = try p.selectingOutputs(Array(0..<n)).jvp(wrt: wrt)
     let outs = try apply(q, all + tangents)
-    return (Array(outs[..<n]), Array(outs[n...]), try auxiliary(p, all, aux: aux))
+    return (Array(outs[..<n]), Array(outs[n...]), try auxiliary(p, all, aux: aux()))
 }
 
 /// Reverse mode: `f(primals)` and a function from output cotangents to the cotangents of every primal.
@@ -70,11 +70,11 @@ public func jvp(_ f: TensorFunction, primals: [Operand], tangents: [Operand], au
 /// let (out, pullback, _) = try vjp(f, primals: [x])
 /// let (gx) = try pullback([ones])
 /// ```
-public func vjp(_ f: TensorFunction, primals: [Operand], aux: Int = 0) throws
+public func vjp(_ f: TensorFunction, primals: [Operand], aux: @escaping () -> Int = { 0 }) throws
     -> (outputs: [Operand], pullback: TensorFunction, aux: [Operand]) {
     _ = try checkedArgnums(Array(0..<primals.count), primals, "vjp")
     let (p, all) = try traceAt(f, primals)
-    let n = p.outputs.count - aux
+    let n = p.outputs.count - aux()
     try checkFloatOutputs(p, n, "vjp")
     let main = p.selectingOutputs(Array(0..<n))
     let outs = try apply(main, all)
@@ -89,18 +89,18 @@ public func vjp(_ f: TensorFunction, primals: [Operand], aux: Int = 0) throws
         let cs = try zip(cts, outs).map { c, o in try c.converted(to: o.dtype) }
         return Array(try apply(q, all + cs)[n...])
     }
-    return (outs, pullback, try auxiliary(p, all, aux: aux))
+    return (outs, pullback, try auxiliary(p, all, aux: aux()))
 }
 
 // MARK: - grad
 
 /// The gradient of a scalar-valued `f` with respect to the arguments in `argnums`,
 /// optionally with the value (`grad_and_value`).
-public func grad(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0, withValue: Bool = false) -> TensorFunction {
+public func grad(_ f: @escaping TensorFunction, argnums: [Int], aux: @escaping () -> Int = { 0 }, withValue: Bool = false) -> TensorFunction {
     return { args in
         let sorted = try checkedArgnums(argnums, args, withValue ? "grad_and_value" : "grad")
         let (p, all) = try traceAt(f, args)
-        let n = p.outputs.count - aux
+        let n = p.outputs.count - aux()
         guard n == 1, p.outputTypes[0].shape.elementCount == 1 else {
             let what = n == 1 ? "a tensor of shape \(p.outputTypes[0].shape)" : "\(n) outputs"
             throw TensorError("grad: the function must return one scalar (a tensor with one element), but it returned \(what)",
@@ -112,7 +112,7 @@ public func grad(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0, wi
         let one = try Operand.scalar(1, p.outputTypes[0].dtype).broadcast(to: p.outputTypes[0].shape, dims: [])
         let outs = try apply(q, all + [one])
         let grads = argnums.map { outs[1 + sorted.firstIndex(of: $0)!] }
-        return grads + (withValue ? [outs[0]] : []) + (try auxiliary(p, all, aux: aux))
+        return grads + (withValue ? [outs[0]] : []) + (try auxiliary(p, all, aux: aux()))
     }
 }
 
@@ -121,11 +121,11 @@ public func grad(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0, wi
 /// The Jacobian by reverse mode: a VJP batched over the standard basis of each output's
 /// cotangents. For every output and every argnum: a tensor of shape `out.shape + arg.shape`
 /// (outputs outer, argnums inner, flattened), then the aux outputs.
-public func jacrev(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0, chunkSize: Int? = nil) -> TensorFunction {
+public func jacrev(_ f: @escaping TensorFunction, argnums: [Int], aux: @escaping () -> Int = { 0 }, chunkSize: Int? = nil) -> TensorFunction {
     return { args in
         let sorted = try checkedArgnums(argnums, args, "jacrev")
         let (p, all) = try traceAt(f, args)
-        let n = p.outputs.count - aux
+        let n = p.outputs.count - aux()
         try checkFloatOutputs(p, n, "jacrev")
         let wrt = all.indices.map { sorted.contains($0) }
         var results: [Operand] = []
@@ -141,17 +141,17 @@ public func jacrev(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0, 
                 results.append(try c.reshaped(Shape(y.shape.dims + args[a].shape.dims)))
             }
         }
-        return results + (try auxiliary(p, all, aux: aux))
+        return results + (try auxiliary(p, all, aux: aux()))
     }
 }
 
 /// The Jacobian by forward mode: a JVP batched over the standard basis of each argument's
 /// tangents. Same result layout as `jacrev`.
-public func jacfwd(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0) -> TensorFunction {
+public func jacfwd(_ f: @escaping TensorFunction, argnums: [Int], aux: @escaping () -> Int = { 0 }) -> TensorFunction {
     return { args in
         _ = try checkedArgnums(argnums, args, "jacfwd")
         let (p, all) = try traceAt(f, args)
-        let n = p.outputs.count - aux
+        let n = p.outputs.count - aux()
         try checkFloatOutputs(p, n, "jacfwd")
         let main = p.selectingOutputs(Array(0..<n))
         var perArg: [[Operand]] = []   // [argnum][output]
@@ -169,7 +169,7 @@ public func jacfwd(_ f: @escaping TensorFunction, argnums: [Int], aux: Int = 0) 
         }
         var results: [Operand] = []
         for k in 0..<n { for j in argnums.indices { results.append(perArg[j][k]) } }
-        return results + (try auxiliary(p, all, aux: aux))
+        return results + (try auxiliary(p, all, aux: aux()))
     }
 }
 
@@ -213,7 +213,7 @@ func batchedOverBasis(_ q: Program, _ all: [Operand], basis: Operand, size: Int,
 /// Vectorising map: `f` applied to every slice of the arguments along `inDims` (nil: the
 /// argument is shared), results stacked along `outDims`. With `chunkSize`, the batch runs in
 /// pieces of that size.
-public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: [Int?], chunkSize: Int? = nil) -> TensorFunction {
+public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escaping () -> [Int?], chunkSize: Int? = nil) -> TensorFunction {
     return { args in
         guard inDims.count == args.count else {
             throw TensorError("vmap: in_dims has \(inDims.count) entries but the function was called with \(args.count) argument(s)",
@@ -245,6 +245,7 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: [Int?],
         func run(_ operands: [Operand], _ count: Int) throws -> [Operand] {
             let (pb, batched) = try closed.program.batched(inDims: allDims, size: count)
             let outs = try apply(pb, operands)
+            let outDims = outDims()
             guard outDims.count == outs.count || outDims.count == 1 else {
                 throw TensorError("vmap: out_dims has \(outDims.count) entries but the function returned \(outs.count) output(s)")
             }
@@ -277,6 +278,7 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: [Int?],
             pieces.append(try run(sliced, end - start))
             start = end
         }
+        let outDims = outDims()
         return try pieces[0].indices.map { k in
             let od = outDims.count == 1 ? outDims[0] : outDims[k]
             guard let od else { return pieces[0][k] }

@@ -1,0 +1,43 @@
+# Jacobi: two commands on a fresh Debian machine with Swift.
+#   make run    installs missing system packages, builds (release), starts the REPL
+#   make test   the same checks, then every test
+#   make bench  GEMM and Jacobian benchmarks (release build)
+
+SWIFT ?= swift
+PACKAGES := libedit-dev libopenblas-dev liblapacke-dev pkg-config
+BIN := .build/release/jacobi
+
+.PHONY: run build test deps bench clean
+
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "jacobi: installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "jacobi: please run as root:  apt-get update && apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product jacobi
+
+run: build
+	@$(BIN)
+
+test: deps
+	$(SWIFT) build -c release --product jacobi
+	$(SWIFT) build --build-tests
+	JACOBI_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release --product jacobi-bench
+	.build/release/jacobi-bench $(ARGS)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,35 @@
+import Tensor
+import AD
+
+extension Interpreter {
+    /// The tensor variables an expression reads, and a function that evaluates the expression
+    /// with those variables replaced by its arguments: what `:trace` and `:time` stage.
+    public func stageable(_ source: String) throws -> (names: [String], inputs: [Operand], expr: Expr, function: TensorFunction) {
+        guard case .complete(let statements) = parse(source), statements.count == 1,
+              case .expression(let e) = statements[0] else {
+            if case .failure(let d) = parse(source) { throw d }
+            throw Diagnostic(.error, "expected one expression, e.g. vmap(jacrev(net))(x)", range: nil)
+        }
+        let names = e.mentionedNames.filter { if case .tensor(.tensor)? = globals.variables[$0] { return true }; return false }.sorted()
+        let inputs = names.map { globals.variables[$0]!.operand! }
+        let function: TensorFunction = { args in
+            let scope = Scope(parent: self.globals)
+            for (n, a) in zip(names, args) { scope.variables[n] = .tensor(a) }
+            let v = try self.evaluate(e, in: scope)
+            let (leaves, _) = Pytree.flatten(v)
+            guard !leaves.isEmpty else {
+                throw Diagnostic(.error, "the expression gives \(v.typeName), not a tensor", range: e.range)
+            }
+            return leaves
+        }
+        return (names, inputs, e, function)
+    }
+
+    /// The optimised program an expression runs, with its inputs named after the variables.
+    public func traceProgram(_ source: String) throws -> (Program, [String]) {
+        let s = try stageable(source)
+        let closed = try wrap(s.expr.range) { try trace(inputTypes: s.inputs.map(\.type), s.function) }
+        let program = try wrap(s.expr.range) { try closed.program.optimized() }
+        return (program, s.names)
+    }
+}

@@ -1,0 +1,127 @@
+import Tensor
+import AD
+import Printer
+
+/// The outcome of running a piece of source text.
+public struct ExecutionResult {
+    /// Errors, each rendered with its place and caret (empty on success).
+    public var diagnostics: [Diagnostic] = []
+    /// Whether every statement ran.
+    public var succeeded: Bool { diagnostics.isEmpty }
+}
+
+/// Runs Jacobi's language: holds the session's variables, the builtins, the random generator
+/// and the stager that traces, optimises, caches and evaluates transformed functions.
+///
+/// ```swift
+/// let interp = Interpreter(output: { print($0, terminator: "") })
+/// _ = interp.run("x = randn(2, 3)\nx.shape", file: "<stdin>")
+/// // prints [2, 3]
+/// ```
+public final class Interpreter {
+    /// Session variables.
+    public let globals = Scope()
+    /// All builtins.
+    public let registry = BuiltinRegistry()
+    /// Traces and runs transformed functions.
+    public let stager = Stager()
+    /// The random generator (`manual_seed` resets it).
+    public var generator = Generator(seed: 0)
+    /// Where `print` and echoed values go.
+    public var output: (String) -> Void
+    /// Where warnings go.
+    public var warn: (String) -> Void
+    /// Polled during long evaluations; true stops them.
+    public var shouldStop: () -> Bool = { false } {
+        didSet { stager.shouldStop = shouldStop }
+    }
+    /// Printing options for tensors.
+    public var printOptions = PrintOptions()
+    /// Changes whenever a global is assigned, so cached programs that may close over it are dropped.
+    public private(set) var generation = 0
+    /// Output structures of cached transformed calls.
+    var structures: [StructureKey: OutputStructure] = [:]
+    /// REPL commands and extensions registered by the REPL module (`help` lists them).
+    public var helpTopics: [(String, String)] = []
+
+    /// Creates an interpreter with all builtins registered.
+    public init(output: @escaping (String) -> Void = { print($0, terminator: "") },
+                warn: @escaping (String) -> Void = { print($0) }) {
+        self.output = output
+        self.warn = warn
+        registerAllBuiltins()
+    }
+
+    /// Parses and runs `source` (a script, or one complete interactive input). Bare expressions
+    /// print their value when `echo` is on. Stops at the first error (unless `keepGoing`).
+    public func run(_ source: String, file: String, echo: Bool = true, keepGoing: Bool = false) -> ExecutionResult {
+        var result = ExecutionResult()
+        switch parse(source) {
+        case .incomplete:
+            let end = SourceLocation(offset: source.unicodeScalars.count, line: source.split(separator: "\n", omittingEmptySubsequences: false).count, column: 1)
+            result.diagnostics.append(Diagnostic(.error, "unexpected end of input (an unclosed bracket, string or block)",
+                                                 range: SourceRange(end, end)))
+        case .failure(let d):
+            result.diagnostics.append(d)
+        case .complete(let statements):
+            for s in statements {
+                do {
+                    try executeTopLevel(s, echo: echo)
+                } catch let d as Diagnostic {
+                    result.diagnostics.append(d)
+                    if !keepGoing { return result }
+                } catch let e as TensorError {
+                    result.diagnostics.append(Diagnostic(.error, e.message, range: s.range, hint: e.hint))
+                    if !keepGoing { return result }
+                } catch is Interrupted {
+                    result.diagnostics.append(Diagnostic(.error, "interrupted (Ctrl-C); variables are as they were before this line", range: nil))
+                    return result
+                } catch let e as ControlFlow {
+                    result.diagnostics.append(Diagnostic(.error, e.message, range: s.range))
+                    if !keepGoing { return result }
+                } catch {
+                    result.diagnostics.append(Diagnostic(.error, "\(error)", range: s.range))
+                    if !keepGoing { return result }
+                }
+            }
+        }
+        return result
+    }
+
+    func executeTopLevel(_ s: Statement, echo: Bool) throws {
+        if case .expression(let e) = s {
+            let v = try evaluate(e, in: globals)
+            if case .none = v { return }
+            globals.variables["_"] = v
+            if echo { output(repr(v) + "\n") }
+            return
+        }
+        try execute(s, in: globals)
+    }
+
+    /// Records that globals changed (drops cached programs that might depend on them).
+    func globalsChanged() {
+        generation += 1
+        stager.invalidate()
+        structures.removeAll()
+    }
+
+    /// Looks up a global variable.
+    public subscript(name: String) -> Value? {
+        get { globals.variables[name] }
+        set { globals.variables[name] = newValue; globalsChanged() }
+    }
+
+    /// Removes every variable (`:reset`).
+    public func reset() {
+        globals.variables.removeAll()
+        generator = Generator(seed: 0)
+        globalsChanged()
+    }
+}
+
+/// `return` inside a function body, and misuse of it.
+struct ControlFlow: Error {
+    var message: String
+    var value: Value?
+}

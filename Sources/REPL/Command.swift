@@ -1,0 +1,174 @@
+import Tensor
+import AD
+import Lang
+import Printer
+
+/// A REPL command: `:name argument`, listed by `:help` and completed on tab.
+struct Command {
+    var name: String
+    var aliases: [String] = []
+    var usage: String
+    var summary: String
+    var run: (String) throws -> Void
+
+    /// Every command, bound to a driver.
+    static func all(for d: Driver) -> [Command] {
+        let interp = d.interpreter
+        return [
+            Command(name: "help", aliases: ["h", "?"], usage: ":help [name]", summary: "commands and builtins, or help on one name") { arg in
+                if arg.isEmpty {
+                    var lines = ["Commands:"]
+                    for c in d.commands { lines.append("  " + c.usage.padded(to: 22) + c.summary) }
+                    lines.append("")
+                    lines.append(interp.helpText(nil))
+                    lines.append("")
+                    lines.append("Namespaces torch., torch.func., functorch., torch.autograd.functional., torch.linalg., torch.nn.,")
+                    lines.append("jax. and jax.numpy./jnp. all name the same builtins, so pasted lines run.")
+                    d.write(lines.joined(separator: "\n") + "\n")
+                } else if let c = d.commands.first(where: { ":" + $0.name == arg || $0.name == arg }) {
+                    d.write("\(c.usage)\n  \(c.summary)\n")
+                } else {
+                    d.write(interp.helpText(.string(arg)) + "\n")
+                }
+            },
+            Command(name: "vars", usage: ":vars", summary: "variables: name, kind, shape, dtype, memory") { _ in
+                let rows = interp.globals.variables.keys.sorted().filter { $0 != "_" }.map { name -> [String] in
+                    let v = interp.globals.variables[name]!
+                    switch v {
+                    case .tensor(let o):
+                        return [name, "tensor", formatShape(o.shape), o.dtype.rawValue, formatBytes(o.shape.elementCount * o.dtype.byteSize)]
+                    default:
+                        return [name, v.typeName, "", "", ""]
+                    }
+                }
+                d.write(table(["name", "kind", "shape", "dtype", "memory"], rows) + "\n")
+            },
+            Command(name: "del", usage: ":del NAME...", summary: "delete variables") { arg in
+                for name in arg.split(separator: " ").map(String.init) {
+                    guard interp.globals.variables[name] != nil else {
+                        throw Diagnostic(.error, "no variable named '\(name)'", range: nil)
+                    }
+                    interp[name] = nil
+                }
+            },
+            Command(name: "reset", usage: ":reset", summary: "delete every variable and reseed the generator") { _ in
+                interp.reset()
+                d.forgetInputs()
+            },
+            Command(name: "load", usage: ":load FILE", summary: "run a script into this session") { arg in
+                guard !arg.isEmpty else { throw Diagnostic(.error, "usage: :load FILE", range: nil) }
+                let path = unquote(arg)
+                guard let text = readTextFile(path) else { throw Diagnostic(.error, "cannot read '\(path)'", range: nil) }
+                if d.runSource(text, file: path) != 0 {
+                    throw Diagnostic(.error, "\(path) stopped at an error (variables defined before it are kept)", range: nil)
+                }
+            },
+            Command(name: "save", usage: ":save FILE", summary: "write this session's successful inputs as a replayable script") { arg in
+                guard !arg.isEmpty else { throw Diagnostic(.error, "usage: :save FILE", range: nil) }
+                let path = unquote(arg)
+                let lines = d.successfulInputs.filter { !$0.hasPrefix(":save") && !$0.hasPrefix(":history") && !$0.hasPrefix(":quit") }
+                guard writeTextFileAtomically(path, lines.joined(separator: "\n") + "\n") else {
+                    throw Diagnostic(.error, "cannot write '\(path)'", range: nil)
+                }
+                d.write("saved \(lines.count) input(s) to \(path)\n")
+            },
+            Command(name: "history", usage: ":history [N]", summary: "the last N inputs of this session") { arg in
+                let n = Int(arg) ?? 20
+                let items = d.successfulInputs.suffix(n)
+                let start = d.successfulInputs.count - items.count
+                for (i, s) in items.enumerated() { d.write("\(String(start + i + 1).leftPadded(to: 4))  \(s)\n") }
+            },
+            Command(name: "quit", aliases: ["q", "exit"], usage: ":quit", summary: "leave Jacobi (Ctrl-D also works)") { _ in
+                d.requestQuit()
+            },
+            Command(name: "trace", usage: ":trace EXPR", summary: "the optimised program EXPR runs, like jax.make_jaxpr, with FLOPs") { arg in
+                let (program, names) = try interp.traceProgram(arg)
+                if !names.isEmpty { d.write("# inputs: " + names.joined(separator: ", ") + "\n") }
+                d.write(ProgramPrinter.text(program) + "\n")
+            },
+            Command(name: "time", usage: ":time EXPR", summary: "median run time over repeated runs, compile time apart, peak memory") { arg in
+                let s = try interp.stageable(arg)
+                let key = "time:\(arg)"
+                _ = try interp.stager.run(key: key, s.inputs, s.function)
+                let compile = interp.stager.last?.compileSeconds ?? 0
+                var times: [Double] = []
+                let start = now()
+                repeat {
+                    _ = try interp.stager.run(key: key, s.inputs, s.function)
+                    times.append(interp.stager.last!.runSeconds)
+                } while (now() - start < 0.3 && times.count < 200) || times.count < 3
+                times.sort()
+                let median = times[times.count / 2]
+                let peak = interp.stager.last!.peakBytes
+                let flops = Cost.flops(interp.stager.last!.program)
+                if d.stableOutput {
+                    d.write("median <time> over <n> runs (compile <time>), peak <memory>, \(ProgramPrinter.formatCount(flops)) flops\n")
+                } else {
+                    let rate = median > 0 ? Double(flops) / median / 1e9 : 0
+                    d.write("median \(formatSeconds(median)) over \(times.count) runs (compile \(formatSeconds(compile))), "
+                            + "peak \(formatBytes(peak)), \(ProgramPrinter.formatCount(flops)) flops (\(formatFixed(rate, 2)) GFLOP/s)\n")
+                }
+            },
+        ]
+    }
+}
+
+/// `"file"` or `'file'` or `file` -> `file`.
+func unquote(_ s: String) -> String {
+    if s.count >= 2, let f = s.first, let l = s.last, f == l, f == "\"" || f == "'" { return String(s.dropFirst().dropLast()) }
+    return s
+}
+
+extension String {
+    func padded(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+    func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}
+
+/// A plain text table with a header rule.
+func table(_ header: [String], _ rows: [[String]]) -> String {
+    let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
+    func line(_ cells: [String]) -> String {
+        zip(cells, widths).map { $0.padded(to: $1) }.joined(separator: " ").trimmingTrailingSpaces()
+    }
+    return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: " ")] + rows.map(line))
+        .joined(separator: "\n")
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+/// `1536` -> `1.5 KB`.
+func formatBytes(_ n: Int) -> String {
+    let d = Double(n)
+    if d >= 1e9 { return formatFixed(d / 1e9, 2) + " GB" }
+    if d >= 1e6 { return formatFixed(d / 1e6, 2) + " MB" }
+    if d >= 1e3 { return formatFixed(d / 1e3, 1) + " KB" }
+    return "\(n) B"
+}
+
+/// Seconds in the most readable unit.
+func formatSeconds(_ s: Double) -> String {
+    if s >= 1 { return formatFixed(s, 3) + " s" }
+    if s >= 1e-3 { return formatFixed(s * 1e3, 3) + " ms" }
+    return formatFixed(s * 1e6, 1) + " µs"
+}
+
+/// Fixed-point text with `digits` decimals.
+func formatFixed(_ x: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (x * scale).rounded() / scale
+    var s = String(r)
+    if let dot = s.firstIndex(of: ".") {
+        let decimals = s.distance(from: dot, to: s.endIndex) - 1
+        if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+    } else if digits > 0 {
+        s += "." + String(repeating: "0", count: digits)
+    }
+    return s
+}

@@ -1,0 +1,195 @@
+import Tensor
+import AD
+import Lang
+import Printer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs Jacobi in each of its modes: scripts (`.jac` files, `-c`, piped stdin) and the
+/// interactive REPL. Scripts may mix code with `:commands` on their own lines.
+///
+/// ```swift
+/// let d = Driver(stableOutput: false, keepGoing: false)
+/// exit(d.runFiles(["sessions/tour.jac"]))
+/// ```
+public final class Driver {
+    /// The session's interpreter.
+    public let interpreter: Interpreter
+    /// Mask run-to-run figures (timings, addresses) for golden transcripts.
+    public var stableOutput: Bool
+    /// Continue after errors in scripts.
+    public var keepGoing: Bool
+    /// Inputs that ran without error, for `:save`.
+    public private(set) var successfulInputs: [String] = []
+    /// Set by `:quit`.
+    public private(set) var quitRequested = false
+    /// Where diagnostics go (stderr by default).
+    var errorOutput: (String) -> Void = { fputs($0, stderr) }
+    /// The command table.
+    lazy var commands: [Command] = Command.all(for: self)
+
+    /// Creates a driver with a fresh interpreter writing to stdout.
+    public init(stableOutput: Bool, keepGoing: Bool) {
+        self.stableOutput = stableOutput
+        self.keepGoing = keepGoing
+        interpreter = Interpreter(output: { s in fputs(s, stdout); fflush(stdout) },
+                                  warn: { s in fputs("warning: " + s + "\n", stderr) })
+        interpreter.helpTopics = []
+    }
+
+    func write(_ s: String) { interpreter.output(s) }
+
+    // MARK: - Scripts
+
+    /// Runs a script given as text; returns the exit status (0 ok, 1 error).
+    public func runSource(_ source: String, file: String) -> Int32 {
+        var failed = false
+        var chunk: [String] = []
+        var chunkStart = 1
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func flush() -> Bool {
+            defer { chunk = [] }
+            let text = chunk.joined(separator: "\n")
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
+            let padded = String(repeating: "\n", count: chunkStart - 1) + text
+            let result = interpreter.run(padded, file: file, echo: true, keepGoing: keepGoing)
+            for d in result.diagnostics { report(d, source: source, file: file) }
+            if result.succeeded { successfulInputs.append(text) }
+            return result.succeeded
+        }
+        for (i, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let pending = chunk.joined(separator: "\n")
+            let insideOpenInput: Bool = {
+                guard !chunk.isEmpty else { return false }
+                if case .incomplete = parse(pending) { return true }
+                return false
+            }()
+            if trimmed.hasPrefix(":") && !insideOpenInput {
+                if !flush() { failed = true; if !keepGoing { return 1 } }
+                let ok = runCommand(trimmed, file: file, line: i + 1, column: line.count - trimmed.count + 1)
+                if !ok { failed = true; if !keepGoing { return 1 } }
+                if quitRequested { return failed ? 1 : 0 }
+                chunkStart = i + 2
+                continue
+            }
+            if chunk.isEmpty { chunkStart = i + 1 }
+            chunk.append(line)
+        }
+        if !flush() { failed = true }
+        return failed ? 1 : 0
+    }
+
+    /// Runs script files in order; stops at the first failing file unless keep-going.
+    public func runFiles(_ paths: [String]) -> Int32 {
+        var status: Int32 = 0
+        for p in paths {
+            guard let text = readTextFile(p) else {
+                errorOutput("\(p): error: cannot read file\n")
+                return 1
+            }
+            if runSource(text, file: p) != 0 {
+                status = 1
+                if !keepGoing { return 1 }
+            }
+            if quitRequested { break }
+        }
+        return status
+    }
+
+    /// Runs standard input as a script (no banner, no prompts).
+    public func runStandardInput() -> Int32 {
+        var text = ""
+        while let line = Swift.readLine(strippingNewline: false) { text += line }
+        return runSource(text, file: "<stdin>")
+    }
+
+    /// Prints a diagnostic with its place and caret.
+    func report(_ d: Diagnostic, source: String, file: String) {
+        errorOutput(d.render(source: source, file: file) + "\n")
+    }
+
+    /// Runs one `:command` line; returns false on error.
+    @discardableResult
+    public func runCommand(_ line: String, file: String = "<input>", line lineNumber: Int = 1, column: Int = 1) -> Bool {
+        let body = line.dropFirst()
+        let name = String(body.prefix { !$0.isWhitespace })
+        let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        guard let command = commands.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
+            let guess = closestName(name, among: commands.map(\.name))
+            let start = SourceLocation(offset: 0, line: lineNumber, column: column)
+            let end = SourceLocation(offset: 0, line: lineNumber, column: column + name.count + 1)
+            let d = Diagnostic(.error, "unknown command ':\(name)'", range: SourceRange(start, end),
+                               hint: guess.map { "did you mean ':\($0)'? :help lists the commands" } ?? ":help lists the commands")
+            report(d, source: String(repeating: "\n", count: lineNumber - 1) + String(repeating: " ", count: column - 1) + line, file: file)
+            return false
+        }
+        do {
+            try command.run(argument)
+            successfulInputs.append(line)
+            return true
+        } catch let d as Diagnostic {
+            // Point into the command's argument.
+            var shifted = d
+            if let r = d.range, r.start.line == 1 {
+                let offset = column + name.count + 1 + (body.count - name.count - argument.count)
+                func move(_ l: SourceLocation) -> SourceLocation {
+                    SourceLocation(offset: l.offset, line: lineNumber, column: l.column + offset)
+                }
+                shifted.range = SourceRange(move(r.start), move(r.end))
+            }
+            let source = String(repeating: "\n", count: lineNumber - 1) + String(repeating: " ", count: column - 1) + line
+            report(shifted, source: source, file: file)
+            return false
+        } catch let e as TensorError {
+            errorOutput("\(file):\(lineNumber):\(column): error: \(e.message)\n" + (e.hint.map { "  hint: \($0)\n" } ?? ""))
+            return false
+        } catch is Interrupted {
+            errorOutput("interrupted\n")
+            return false
+        } catch {
+            errorOutput("\(file):\(lineNumber):\(column): error: \(error)\n")
+            return false
+        }
+    }
+
+    /// Appends an input to the successful inputs (used by the interactive loop).
+    func recordSuccess(_ input: String) { successfulInputs.append(input) }
+
+    /// Clears the successful inputs (after `:reset`).
+    func forgetInputs() { successfulInputs.removeAll() }
+
+    func requestQuit() { quitRequested = true }
+}
+
+/// The whole text of a file, or nil.
+func readTextFile(_ path: String) -> String? {
+    guard let f = fopen(path, "r") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Writes a file atomically (a temporary file renamed over the target).
+func writeTextFileAtomically(_ path: String, _ text: String) -> Bool {
+    let tmp = path + ".tmp-\(getpid())"
+    guard let f = fopen(tmp, "w") else { return false }
+    let bytes = Array(text.utf8)
+    let written = fwrite(bytes, 1, bytes.count, f)
+    let closed = fclose(f) == 0
+    guard written == bytes.count && closed else { unlink(tmp); return false }
+    return rename(tmp, path) == 0
+}
+
+/// Whether stdin and stdout are terminals.
+public enum Terminal {
+    /// True when Jacobi should run interactively.
+    public static var isInteractive: Bool { isatty(0) != 0 && isatty(1) != 0 }
+}
