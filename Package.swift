@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "AD", dependencies: ["Tensor"]),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),
         .target(name: "Lang", dependencies: ["Tensor", "AD", "Printer"]),
-        .target(name: "REPL", dependencies: ["Lang", "Printer", "CEditLine"]),
+        .target(name: "REPL", dependencies: ["Lang", "Printer", "CEditLine"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "jacobi", dependencies: [
             "REPL", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

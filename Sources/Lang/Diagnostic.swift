@@ -49,3 +49,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         return out
     }
 }
+
+/// The diagnostic for input that ended too early (script mode).
+public func incompleteInputDiagnostic(_ source: String) -> Diagnostic {
+    Lexer.incompleteReason(source)
+}

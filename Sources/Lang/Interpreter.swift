@@ -54,17 +54,20 @@ public final class Interpreter {
 
     /// Parses and runs `source` (a script, or one complete interactive input). Bare expressions
     /// print their value when `echo` is on. Stops at the first error (unless `keepGoing`).
-    public func run(_ source: String, file: String, echo: Bool = true, keepGoing: Bool = false) -> ExecutionResult {
-        var result = ExecutionResult()
+    public func run(_ source: String, file: String, echo: Bool = true, keepGoing: Bool = false,
+                    willRun: ((Statement) -> Void)? = nil,
+                    onDiagnostic: ((Diagnostic) -> Void)? = nil) -> ExecutionResult {
+        var result = ExecutionResult() {
+            didSet { if let d = result.diagnostics.last, result.diagnostics.count > oldValue.diagnostics.count { onDiagnostic?(d) } }
+        }
         switch parse(source) {
         case .incomplete:
-            let end = SourceLocation(offset: source.unicodeScalars.count, line: source.split(separator: "\n", omittingEmptySubsequences: false).count, column: 1)
-            result.diagnostics.append(Diagnostic(.error, "unexpected end of input (an unclosed bracket, string or block)",
-                                                 range: SourceRange(end, end)))
+            result.diagnostics.append(incompleteInputDiagnostic(source))
         case .failure(let d):
             result.diagnostics.append(d)
         case .complete(let statements):
             for s in statements {
+                willRun?(s)
                 do {
                     try executeTopLevel(s, echo: echo)
                 } catch let d as Diagnostic {

@@ -22,6 +22,26 @@ public struct Lexer {
     private var indents = [0]
     private var atLineStart = true
 
+    /// Why input that `parse` called incomplete cannot end here: the innermost unclosed bracket,
+    /// an unterminated triple-quoted string, a trailing backslash, or a block with no body.
+    public static func incompleteReason(_ source: String) -> Diagnostic {
+        var lexer = Lexer(source: source)
+        _ = lexer.tokenize()
+        if let (open, range) = lexer.brackets.last {
+            let close = open == "(" ? ")" : (open == "[" ? "]" : "}")
+            return Diagnostic(.error, "'\(open)' was never closed", range: range, hint: "add the missing '\(close)'")
+        }
+        let end = lexer.location
+        if lexer.unterminatedString {
+            return Diagnostic(.error, "unterminated triple-quoted string", range: SourceRange(end, end))
+        }
+        return Diagnostic(.error, "unexpected end of input: a line ends with '\\' or a block has no body",
+                          range: SourceRange(end, end))
+    }
+
+    /// Set when the input ended inside a triple-quoted string.
+    private var unterminatedString = false
+
     /// Creates a lexer over `source`.
     public init(source: String) { scalars = Array(source.unicodeScalars) }
 
@@ -46,7 +66,7 @@ public struct Lexer {
         while i < scalars.count {
             if atLineStart && brackets.isEmpty {
                 if let r = handleIndentation() { return r }
-                if i >= scalars.count { break }
+                continue
             }
             let c = scalars[i]
             let start = location
@@ -187,7 +207,7 @@ public struct Lexer {
         var s = ""
         while true {
             guard let c = peek() else {
-                if triple { return .incomplete }
+                if triple { unterminatedString = true; return .incomplete }
                 return error("unterminated string literal", start, location, hint: "close it with \(quote)")
             }
             if c == "\n" && !triple {

@@ -55,6 +55,13 @@ struct Parser {
     var current: Token { tokens[pos] }
     var previousEnd: SourceLocation { pos > 0 ? tokens[pos - 1].range.end : current.range.start }
 
+    /// The end of the last token that is not a NEWLINE, INDENT or DEDENT (where a block ends).
+    var significantEnd: SourceLocation {
+        var k = pos - 1
+        while k > 0, [Token.Kind.newline, .indent, .dedent].contains(tokens[k].kind) { k -= 1 }
+        return k >= 0 ? tokens[k].range.end : current.range.start
+    }
+
     mutating func next() -> Token {
         let t = tokens[pos]
         if pos < tokens.count - 1 { pos += 1 }
@@ -144,14 +151,14 @@ struct Parser {
             _ = try expect(")", "to close the parameter list")
             if accept("->") { _ = try parseTest() }
             let body = try parseSuite()
-            return .functionDef(name: name, parameters: params, body: body, SourceRange(start, previousEnd))
+            return .functionDef(name: name, parameters: params, body: body, SourceRange(start, significantEnd))
         }
         if accept("for") {
             let target = try toTarget(try parseTargetList())
             _ = try expect("in", "in a for loop")
             let iterable = try parseTestList()
             let body = try parseSuite()
-            return .for(target, iterable, body, SourceRange(start, previousEnd))
+            return .for(target, iterable, body, SourceRange(start, significantEnd))
         }
         _ = try expect("if", "")
         var branches: [(Expr, [Statement])] = []
@@ -162,7 +169,7 @@ struct Parser {
             if accept("else") { otherwise = try parseSuite() }
             break
         }
-        return .if(branches, else: otherwise, SourceRange(start, previousEnd))
+        return .if(branches, else: otherwise, SourceRange(start, significantEnd))
     }
 
     mutating func parseSmall() throws -> Statement {
@@ -344,7 +351,7 @@ struct Parser {
             if accept("**") { kind = .doubleStar } else if accept("*") { kind = .star }
             let nameToken = current
             let name = try parseName("for a parameter")
-            if accept(":") && closing == ")" { _ = try parseTest() }   // type annotation, ignored
+            if closing == ")" && accept(":") { _ = try parseTest() }   // type annotation, ignored
             var def: Expr? = nil
             if accept("=") { def = try parseTest(); sawDefault = true }
             else if sawDefault && kind == .normal {

@@ -20,6 +20,12 @@ public final class Driver {
     public var stableOutput: Bool
     /// Continue after errors in scripts.
     public var keepGoing: Bool
+    /// Echo each input with `>>> ` / `... ` prompts before its output, and send diagnostics to
+    /// stdout, so a replayed script reads like the interactive session it records.
+    public var transcript = false {
+        didSet { errorOutput = transcript ? { [unowned self] s in self.write(s) } : { fputs($0, stderr) } }
+    }
+    var lastEchoedLine = -1
     /// Inputs that ran without error, for `:save`.
     public private(set) var successfulInputs: [String] = []
     /// Set by `:quit`.
@@ -53,8 +59,9 @@ public final class Driver {
             let text = chunk.joined(separator: "\n")
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
             let padded = String(repeating: "\n", count: chunkStart - 1) + text
-            let result = interpreter.run(padded, file: file, echo: true, keepGoing: keepGoing)
-            for d in result.diagnostics { report(d, source: source, file: file) }
+            let result = interpreter.run(padded, file: file, echo: true, keepGoing: keepGoing,
+                                         willRun: transcript ? { [unowned self] s in self.echoInput(s, lines) } : nil,
+                                         onDiagnostic: { [unowned self] d in self.report(d, source: source, file: file) })
             if result.succeeded { successfulInputs.append(text) }
             return result.succeeded
         }
@@ -68,6 +75,7 @@ public final class Driver {
             }()
             if trimmed.hasPrefix(":") && !insideOpenInput {
                 if !flush() { failed = true; if !keepGoing { return 1 } }
+                if transcript { write(">>> " + trimmed + "\n") }
                 let ok = runCommand(trimmed, file: file, line: i + 1, column: line.count - trimmed.count + 1)
                 if !ok { failed = true; if !keepGoing { return 1 } }
                 if quitRequested { return failed ? 1 : 0 }
@@ -79,6 +87,21 @@ public final class Driver {
         }
         if !flush() { failed = true }
         return failed ? 1 : 0
+    }
+
+    /// Prints the source lines of a statement with prompts (transcript mode), with the comment
+    /// lines just above it.
+    func echoInput(_ s: Statement, _ lines: [String]) {
+        let first = s.range.start.line - 1, last = max(first, s.range.end.line - 1)
+        var start = first
+        while start > 0, lines[start - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#"), start - 1 > lastEchoedLine {
+            start -= 1
+        }
+        for i in start...min(last, lines.count - 1) {
+            let isComment = lines[i].trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            write((i == first || (i < first && isComment) ? ">>> " : "... ") + lines[i] + "\n")
+        }
+        lastEchoedLine = last
     }
 
     /// Runs script files in order; stops at the first failing file unless keep-going.

@@ -29,6 +29,9 @@ struct Jacobi: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Mask timings and other figures that change from run to run (for golden transcripts).", visibility: .hidden))
     var stableOutput = false
 
+    @Flag(name: .long, help: "Echo each input with >>> prompts before its output, as a session transcript.")
+    var transcript = false
+
     @Flag(name: .long, help: ArgumentHelp("Compare GEMM with a naive loop on this machine's BLAS kernel.", visibility: .hidden))
     var checkBlas = false
 
@@ -44,13 +47,14 @@ struct Jacobi: ParsableCommand {
             throw ExitCode(report.passed ? 0 : 1)
         }
         let driver = Driver(stableOutput: stableOutput, keepGoing: keepGoing)
+        driver.transcript = transcript
         let status: Int32
         if let code = c {
             status = driver.runSource(code, file: "<string>")
         } else if !files.isEmpty {
             status = driver.runFiles(files)
         } else if Terminal.isInteractive {
-            status = driver.interactive()
+            status = driver.runStandardInput() // TEMP
         } else {
             status = driver.runStandardInput()
         }

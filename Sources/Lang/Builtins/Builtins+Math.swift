@@ -109,7 +109,8 @@ extension Interpreter {
             let x = try a.tensor("input")
             func bound(_ n: String) throws -> Operand? {
                 guard a.has(n) else { return nil }
-                return self.scalarOperand(a.value(n)!, like: x) ?? (try a.tensor(n))
+                if let s = self.scalarOperand(a.value(n)!, like: x) { return s }
+                return try a.tensor(n)
             }
             return .tensor(try x.clamp(min: try bound("min"), max: try bound("max")))
         }

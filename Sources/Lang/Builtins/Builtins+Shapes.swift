@@ -65,7 +65,19 @@ extension Interpreter {
                 let v = a.value("input") ?? .int(0)
                 if case .tensor(let x) = v { return .tensor(try x.converted(to: d)) }
                 switch name {
-                case "float": return .float(try a.double("input", default: 0))
+                case "float":
+                    if case .string(let text) = v {
+                        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+                        switch t {
+                        case "nan", "+nan", "-nan": return .float(.nan)
+                        case "inf", "+inf", "infinity": return .float(.infinity)
+                        case "-inf", "-infinity": return .float(-.infinity)
+                        default:
+                            guard let d = Double(t) else { throw a.fail("could not convert string to float: '\(text)'") }
+                            return .float(d)
+                        }
+                    }
+                    return .float(try a.double("input", default: 0))
                 case "bool": return .bool(try self.truthy(v, range: a.range))
                 default: return .tensor(try self.toOperand(v, what: name, range: a.range, dtype: d))
                 }
@@ -99,3 +111,5 @@ extension Interpreter {
         }
     }
 }
+
+import Foundation

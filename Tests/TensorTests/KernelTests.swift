@@ -1,0 +1,126 @@
+import XCTest
+@testable import Tensor
+
+/// Kernels against hand-computed values, broadcasting, error messages, and the BLAS check.
+final class KernelTests: XCTestCase {
+    func f32(_ shape: Shape, _ v: [Float]) -> Tensor { Tensor(shape: shape, float32: v) }
+
+    func testBroadcastingBinary() throws {
+        let a = f32([2, 3], [1, 2, 3, 4, 5, 6])
+        let row = f32([3], [10, 20, 30])
+        let col = f32([2, 1], [100, 200])
+        XCTAssertEqual(try Tensor.binary(.add, a, row).doubles, [11, 22, 33, 14, 25, 36])
+        XCTAssertEqual(try Tensor.binary(.mul, a, col).doubles, [100, 200, 300, 800, 1000, 1200])
+        let outer = try Tensor.binary(.sub, f32([3, 1], [1, 2, 3]), f32([1, 2], [1, 10]))
+        XCTAssertEqual(outer.shape, [3, 2])
+        XCTAssertEqual(outer.doubles, [0, -9, 1, -8, 2, -7])
+        XCTAssertEqual(try Tensor.binary(.div, a, Tensor(scalar: 2)).doubles, [0.5, 1, 1.5, 2, 2.5, 3])
+        XCTAssertThrowsError(try Tensor.binary(.add, a, f32([2], [1, 2]))) { e in
+            XCTAssertEqual("\(e)", "add: shapes [2, 3] and [2] cannot be broadcast together (dimension 1 is 3 in one and 2 in the other)")
+        }
+        XCTAssertThrowsError(try Tensor.binary(.add, a, a.converted(to: .float64)))
+    }
+
+    func testIntegerAndBoolSemantics() throws {
+        let x = Tensor(shape: [4], int64: [7, -7, 7, -7]), y = Tensor(shape: [4], int64: [2, 2, -2, -2])
+        XCTAssertEqual(try Tensor.binary(.div, x, y).doubles, [3, -4, -4, 3])        // floor division
+        XCTAssertEqual(try Tensor.binary(.remainder, x, y).doubles, [1, 1, -1, -1])  // sign of divisor
+        XCTAssertEqual(try Tensor.binary(.pow, Tensor(shape: [2], int64: [3, 2]), Tensor(shape: [2], int64: [4, 10])).doubles, [81, 1024])
+        let fr = try Tensor.binary(.remainder, Tensor(shape: [2], float64: [-7.5, 7.5]), Tensor(shape: [2], float64: [2, -2]))
+        XCTAssertEqual(fr.doubles, [0.5, -0.5])
+        let b = try Tensor.compare(.gt, x, Tensor(scalar: 0, dtype: .int64))
+        XCTAssertEqual(b.dtype, .bool)
+        XCTAssertEqual(try Tensor.unary(.not, b).doubles, [0, 1, 0, 1])
+        XCTAssertThrowsError(try Tensor.unary(.tanh, x))
+    }
+
+    func testUnaryValues() throws {
+        let x = Tensor(shape: [3], float64: [-1, 0, 2])
+        XCTAssertEqual(try Tensor.unary(.logistic, x).doubles[1], 0.5)
+        XCTAssertEqual(try Tensor.unary(.tanh, x).doubles[2], 0.9640275800758169, accuracy: 1e-16)
+        XCTAssertEqual(try Tensor.unary(.round, Tensor(shape: [4], float64: [0.5, 1.5, 2.5, -0.5])).doubles, [0, 2, 2, -0])
+        XCTAssertEqual(try Tensor.unary(.sign, Tensor(shape: [3], float64: [-3, 0, 4])).doubles, [-1, 0, 1])
+        let big = Tensor(shape: [2], float32: [-100, 100])
+        let s = try Tensor.unary(.logistic, big).doubles
+        XCTAssertTrue(s[0] > 0 && s[0] < 1e-40 && s[1] == 1, "no overflow in the stable logistic: \(s)")
+    }
+
+    func testReductions() throws {
+        let x = Tensor(shape: [2, 3, 2], float64: (0..<12).map(Double.init))
+        XCTAssertEqual(try Tensor.reduce(.sum, x, axes: [1]).doubles, [6, 9, 24, 27])
+        XCTAssertEqual(try Tensor.reduce(.sum, x, axes: [0, 2]).doubles, [14, 22, 30])
+        XCTAssertEqual(try Tensor.reduce(.max, x, axes: [0, 1, 2]).doubles, [11])
+        XCTAssertEqual(try Tensor.reduce(.min, x, axes: [2]).shape, [2, 3])
+        let nan = Tensor(shape: [3], float64: [1, .nan, 3])
+        XCTAssertTrue(try Tensor.reduce(.max, nan, axes: [0]).doubles[0].isNaN, "max propagates NaN as torch.max")
+        XCTAssertEqual(try Tensor.argReduce(max: true, Tensor(shape: [2, 3], float64: [1, 5, 5, 9, 2, 3]), axis: 1).doubles, [1, 0])
+        // float32 sums accumulate in float64: 1e8 + 1 + ... stays exact.
+        let many = Tensor(shape: [3], float32: [1e8, 1, -1e8])
+        XCTAssertEqual(try Tensor.reduce(.sum, many, axes: [0]).doubles, [1])
+        XCTAssertThrowsError(try Tensor.reduce(.sum, x, axes: [3]))
+    }
+
+    func testStructuralKernels() throws {
+        let x = Tensor(shape: [2, 3], float64: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(try x.transposed([1, 0]).doubles, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(try x.broadcast(to: [2, 2, 3], dims: [1, 2]).doubles, [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(try x.sliced(start: [0, 1], limit: [2, 3], stride: [1, 2]).doubles, [2, 5])
+        let padded = try Tensor(shape: [2], float64: [1, 2]).padded(low: [1], high: [2], interior: [1])
+        XCTAssertEqual(padded.doubles, [0, 1, 0, 2, 0, 0])
+        let c = try Tensor.concatenate([x, Tensor(shape: [2, 1], float64: [7, 8])], axis: 1)
+        XCTAssertEqual(c.doubles, [1, 2, 3, 7, 4, 5, 6, 8])
+        XCTAssertThrowsError(try Tensor.concatenate([x, Tensor(shape: [3, 1], float64: [7, 8, 9])], axis: 1)) { e in
+            XCTAssertTrue("\(e)".contains("[2, 3] and [3, 1]"), "\(e)")
+        }
+        XCTAssertThrowsError(try x.transposed([0, 0]))
+    }
+
+    func testDotGeneralLayoutsAndBatches() throws {
+        let a = Tensor(shape: [2, 3], float64: [1, 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3, 2], float64: [7, 8, 9, 10, 11, 12])
+        let mm = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [1], rhsContracting: [0]))
+        XCTAssertEqual(mm.doubles, [58, 64, 139, 154])
+        // a^T a through the transpose flag
+        let ata = try Tensor.dotGeneral(a, a, DotDimensions(lhsContracting: [0], rhsContracting: [0]))
+        XCTAssertEqual(ata.doubles, [17, 22, 27, 22, 29, 36, 27, 36, 45])
+        // batched
+        let p = Tensor(shape: [2, 1, 2], float64: [1, 2, 3, 4]), q = Tensor(shape: [2, 2, 1], float64: [5, 6, 7, 8])
+        let bat = try Tensor.dotGeneral(p, q, DotDimensions(lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0]))
+        XCTAssertEqual(bat.shape, [2, 1, 1])
+        XCTAssertEqual(bat.doubles, [17, 53])
+        XCTAssertThrowsError(try Tensor.dotGeneral(a, a, DotDimensions(lhsContracting: [1], rhsContracting: [0]))) { e in
+            XCTAssertEqual("\(e)", "matmul: [2, 3] @ [2, 3]: contracted dimensions have sizes 3 and 2")
+        }
+        let ints = try Tensor.dotGeneral(a.converted(to: .int64), b.converted(to: .int64), DotDimensions(lhsContracting: [1], rhsContracting: [0]))
+        XCTAssertEqual(ints.doubles, [58, 64, 139, 154])
+    }
+
+    func testBLASAgreesWithNaiveLoopForAllTransposesAndOddSizes() {
+        let r = BLASCheck.run()
+        XCTAssertTrue(r.passed, r.text)
+    }
+
+    /// Values printed by PyTorch 2.15 after torch.manual_seed(0).
+    func testGeneratorMatchesPyTorch() {
+        var g = Generator(seed: 0)
+        let r = Tensor.randn([2, 3], generator: &g).float32Values
+        XCTAssertEqual(r, [1.5409960746765137, -0.293428897857666, -2.1787893772125244,
+                           0.5684312582015991, -1.0845223665237427, -1.3985954523086548])
+        g = Generator(seed: 0)
+        XCTAssertEqual(Tensor.uniform([3], generator: &g).float32Values, [0.49625658988952637, 0.7682217955589294, 0.08847743272781372])
+        g = Generator(seed: 0)
+        let d = Tensor.randn([3], dtype: .float64, generator: &g).float64Values
+        XCTAssertEqual(d, [1.5409961082440433, -0.2934289057609464, -2.1787893820745574])
+        g = Generator(seed: 0)
+        let long = Tensor.randn([17], dtype: .float64, generator: &g).float64Values
+        XCTAssertEqual(Array(long.suffix(2)), [-0.8910030351707375, 0.6748575435940039])
+    }
+
+    func testKernelPreferenceLogic() {
+        XCTAssertEqual(BLASInfo.preferredCoreType(current: "Prescott", cpuFlags: ["avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx2", "fma"]), "Cooperlake")
+        XCTAssertEqual(BLASInfo.preferredCoreType(current: "Prescott", cpuFlags: ["avx512f", "avx512bw", "avx512vl", "avx2", "fma"]), "SkylakeX")
+        XCTAssertEqual(BLASInfo.preferredCoreType(current: "Prescott", cpuFlags: ["avx2", "fma"]), "Haswell")
+        XCTAssertNil(BLASInfo.preferredCoreType(current: "Zen", cpuFlags: ["avx2", "fma"]))
+        XCTAssertNil(BLASInfo.preferredCoreType(current: "Prescott", cpuFlags: ["sse3"]))
+    }
+}
