@@ -1,0 +1,102 @@
+import XCTest
+@testable import Lang
+import Tensor
+import AD
+
+/// The evaluator: Python semantics, tensors, transforms through the language, errors.
+final class InterpreterTests: XCTestCase {
+    var out = ""
+    lazy var interp = Interpreter(output: { [unowned self] s in self.out += s }, warn: { _ in })
+
+    /// Runs source; returns what it printed, or fails on an error.
+    @discardableResult
+    func run(_ s: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        out = ""
+        let r = interp.run(s, file: "<test>")
+        for d in r.diagnostics { XCTFail(d.render(source: s, file: "<test>"), file: file, line: line) }
+        return out
+    }
+
+    func error(_ s: String) -> Diagnostic? {
+        out = ""
+        return interp.run(s, file: "<test>").diagnostics.first
+    }
+
+    func testPythonValuesAndOperators() {
+        XCTAssertEqual(run("1 + 2 * 3"), "7\n")
+        XCTAssertEqual(run("7 // 2, -7 // 2, 7 % -3, 2 ** 10, 2 ** -1, 1 / 4"), "(3, -4, -2, 1024, 0.5, 0.25)\n")
+        XCTAssertEqual(run("[1, 'a', None, True, 1.5, (2,)]"), "[1, 'a', None, True, 1.5, (2,)]\n")
+        XCTAssertEqual(run("{'w': 1}['w']"), "1\n")
+        XCTAssertEqual(run("1 < 2 < 3, 1 < 3 < 2"), "(True, False)\n")
+        XCTAssertEqual(run("'ab' * 2 + 'c'"), "'ababc'\n")
+        XCTAssertEqual(run("[i * i for i in range(5) if i % 2 == 0]"), "[0, 4, 16]\n")
+        XCTAssertEqual(run("x = 5\nx += 1\nx"), "6\n")
+        XCTAssertEqual(run("a, (b, c), *d = 1, (2, 3), 4, 5\nprint(a, b, c, d)"), "1 2 3 [4, 5]\n")
+        XCTAssertEqual(run("1e-5, 0.1 + 0.2, 1e16, 3.0"), "(1e-05, 0.30000000000000004, 1e+16, 3.0)\n")
+        XCTAssertEqual(run("3\n_ + 1"), "3\n4\n")
+        XCTAssertEqual(run("'%.3f and %d' % (3.14159, 7)"), "'3.142 and 7'\n")
+    }
+
+    func testFunctionsClosuresAndBlocks() {
+        XCTAssertEqual(run("f = lambda x, y=10: x + y\nf(1), f(1, y=2)"), "(11, 3)\n")
+        XCTAssertEqual(run("def make(k):\n    return lambda v: v * k\n\nmake(3)(4)"), "12\n")
+        XCTAssertEqual(run("def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n\nfact(5)"), "120\n")
+        XCTAssertEqual(run("total = 0\nfor i in range(4):\n    total += i\n\ntotal"), "6\n")
+        XCTAssertEqual(run("def f(*args, **kw):\n    return len(args), kw\n\nf(1, 2, a=3)"), "(2, {'a': 3})\n")
+    }
+
+    func testTensorsThroughTheLanguage() {
+        XCTAssertEqual(run("x = tensor([[1, 2], [3, 4.5]])\nx.shape, x.dtype, x.ndim"), "([2, 2], torch.float32, 2)\n")
+        XCTAssertEqual(run("tensor([1, 2]) * 2"), "tensor([2, 4])\n")
+        XCTAssertEqual(run("tensor([1, 2]) / 2"), "tensor([0.5000, 1.0000])\n")
+        XCTAssertEqual(run("(x @ x).sum(dim=0)"), "tensor([23.5000, 37.2500])\n")
+        XCTAssertEqual(run("x.T[0], x[:, -1], x[1, 0].item()"), "(tensor([1., 3.]), tensor([2.0000, 4.5000]), 3.0)\n")
+        XCTAssertEqual(run("zeros(2, 3, dtype=float64).dtype, ones((2,)).shape, eye(2).tolist()"), "(torch.float64, [2], [[1.0, 0.0], [0.0, 1.0]])\n")
+        XCTAssertEqual(run("torch.arange(6).reshape(2, -1).permute(1, 0).shape"), "[3, 2]\n")
+        XCTAssertEqual(run("a = arange(3.)\nwhere(a > 0, a, -1.)"), "tensor([-1.,  1.,  2.])\n")
+        XCTAssertEqual(run("stack([a, a], dim=1).shape, cat([a, a]).shape"), "([3, 2], [6])\n")
+        XCTAssertEqual(run("allclose(tensor([1., 2.]), tensor([1., 2.000001])), tensor([1.]).max()"), "(True, tensor(1.))\n")
+        XCTAssertEqual(run("len(arange(5)), [t.item() for t in arange(3)]"), "(5, [0, 1, 2])\n")
+    }
+
+    func testTransformsThroughTheLanguage() {
+        run("import torch\nfrom torch.func import vmap, jacrev, jacfwd\nmanual_seed(0)\nW = randn(3, 4, dtype=float64)\nf = lambda v: tanh(W @ v)")
+        XCTAssertEqual(run("x = randn(5, 4, dtype=float64)\nvmap(jacrev(f))(x).shape"), "[5, 3, 4]\n")
+        XCTAssertEqual(run("allclose(vmap(jacrev(f))(x), vmap(jacfwd(f))(x))"), "True\n")
+        XCTAssertEqual(run("functorch.vmap(functorch.jacrev(f))(x).shape"), "[5, 3, 4]\n")
+        XCTAssertEqual(run("g = grad(lambda v: (v ** 2).sum())\ng(tensor([1., 2.]))"), "tensor([2., 4.])\n")
+        XCTAssertEqual(run("hessian(lambda v: (v ** 3).sum())(tensor([1., 2.]))"), "tensor([[ 6.,  0.],\n        [ 0., 12.]])\n")
+        XCTAssertEqual(run("out, fn = vjp(lambda v: v * 3, tensor([1., 2.]))\nfn(tensor([1., 1.]))"), "(tensor([3., 3.]),)\n")
+        XCTAssertEqual(run("jvp(lambda v: v ** 2, (tensor([3.]),), (tensor([1.]),))"), "(tensor([9.]), tensor([6.]))\n")
+        XCTAssertEqual(run("grad(lambda a, b: (a * b).sum(), argnums=(0, 1))(tensor([2.]), tensor([5.]))"), "(tensor([5.]), tensor([2.]))\n")
+        XCTAssertEqual(run("grad(lambda p: (p['w'] * 2).sum())({'w': tensor([1., 1.])})"), "{'w': tensor([2., 2.])}\n")
+        XCTAssertEqual(run("g, aux = grad(lambda v: ((v * v).sum(), v + 1), has_aux=True)(tensor([1.]))\naux"), "tensor([2.])\n")
+        XCTAssertEqual(run("vmap(lambda a, b: a * b, in_dims=(0, None))(ones(3, 2), tensor([1., 2.]))"),
+                       "tensor([[1., 2.],\n        [1., 2.],\n        [1., 2.]])\n")
+        XCTAssertEqual(run("vmap(lambda v: v.sum(), chunk_size=2)(ones(5, 3))"), "tensor([3., 3., 3., 3., 3.])\n")
+        XCTAssertEqual(run("jacrev(lambda v: v * 2, chunk_size=1)(tensor([1., 2.]))"), "tensor([[2., 0.],\n        [0., 2.]])\n")
+        XCTAssertEqual(run("lin_out, jfn = linearize(lambda v: v.sin(), tensor([0.]))\njfn(tensor([2.]))"), "tensor([2.])\n")
+    }
+
+    func testTraceCacheAndInvalidation() {
+        run("k = tensor([2.])\nJ = jacrev(lambda v: v * k)")
+        XCTAssertEqual(run("J(tensor([1.]))"), "tensor([[2.]])\n")
+        XCTAssertEqual(run("J(tensor([5.]))"), "tensor([[2.]])\n")
+        XCTAssertTrue(interp.stager.last?.cacheHit == true, "second call reuses the traced program")
+        XCTAssertEqual(run("k = tensor([3.])\nJ(tensor([1.]))"), "tensor([[3.]])\n", "rebinding a captured variable drops the cache")
+    }
+
+    func testErrors() {
+        XCTAssertEqual(error("jacref")?.hint, "did you mean 'jacrev'?")
+        XCTAssertEqual(error("ones(2, 3) @ ones(2, 3)")?.message, "matmul: [2, 3] @ [2, 3]: inner dimensions 3 and 2 differ")
+        XCTAssertTrue(error("sum(ones(2), dimm=0)")?.message.contains("unexpected keyword argument 'dimm'") == true)
+        XCTAssertTrue(error("grad(lambda v: v)(ones(2))")?.message.contains("must return one scalar") == true)
+        XCTAssertTrue(error("jacrev(lambda v: 1.0)(ones(2))")?.message.contains("must return a tensor") == true)
+        XCTAssertTrue(error("if ones(2): pass")?.message.contains("ambiguous") == true)
+        XCTAssertTrue(error("jacrev(lambda v: v if v.sum() > 0 else -v)(ones(2))")?.message.contains("traced") == true)
+        XCTAssertTrue(error("vmap(lambda a, b: a + b)(ones(2, 3), ones(4, 3))")?.message.contains("inconsistent batch sizes") == true)
+        let d = error("x = 1\ny = x + 'a'")
+        XCTAssertEqual(d?.range?.start.line, 2)
+        XCTAssertEqual(run("x"), "1\n", "variables survive an error")
+    }
+}
