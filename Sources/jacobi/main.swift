@@ -54,7 +54,7 @@ struct Jacobi: ParsableCommand {
         } else if !files.isEmpty {
             status = driver.runFiles(files)
         } else if Terminal.isInteractive {
-            status = driver.runStandardInput() // TEMP
+            status = driver.interactive()
         } else {
             status = driver.runStandardInput()
         }

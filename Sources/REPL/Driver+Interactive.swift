@@ -1,0 +1,107 @@
+import Tensor
+import AD
+import Lang
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Driver {
+    /// The interactive REPL: a banner, `>>> ` and `... ` prompts, libedit line editing with
+    /// history and completion, Ctrl-C to drop a line or stop an evaluation, Ctrl-D to leave.
+    public func interactive() -> Int32 {
+        let editor = LineEditor(programName: "jacobi", historyPath: LineEditor.defaultHistoryPath())
+        editor.completer = { [unowned self] before, _ in self.completions(for: before) }
+        editor.pathCommands = [":load", ":save"]
+        interpreter.shouldStop = { Interrupt.pending }
+        write("Jacobi \(JacobiVersion.string) — derivatives of neural networks. :help for help, Ctrl-D to quit.\n")
+        var buffer: [String] = []
+        while !quitRequested {
+            let prompt = buffer.isEmpty ? ">>> " : "... "
+            switch buffer.isEmpty ? editor.readLine(prompt: prompt) : editor.readContinuationLine() {
+            case .endOfFile:
+                if buffer.isEmpty { write("\n"); editor.saveHistory(); return 0 }
+                buffer = []
+                write("\n")
+            case .interrupted:
+                buffer = []
+                Interrupt.clear()
+                write("KeyboardInterrupt\n")
+            case .line(let line):
+                if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+                    editor.addHistory(line)
+                    Interrupt.clear()
+                    runCommand(line.trimmingCharacters(in: .whitespaces), file: "<input>")
+                    continue
+                }
+                buffer.append(line)
+                let text = buffer.joined(separator: "\n")
+                if case .incomplete = parse(text, interactive: true) { continue }
+                buffer = []
+                if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+                editor.addHistory(text)
+                Interrupt.clear()
+                let result = interpreter.run(text, file: "<input>", echo: true,
+                                             onDiagnostic: { [unowned self] d in self.report(d, source: text, file: "<input>") })
+                Interrupt.clear()
+                if result.succeeded { recordSuccess(text) }
+            }
+        }
+        editor.saveHistory()
+        return 0
+    }
+
+    /// Tab completions for the text before the cursor: `:commands`, variables and builtins,
+    /// attributes after a dot (tensor methods, object attributes), file paths inside strings
+    /// and after `:load`/`:save`.
+    public func completions(for before: String) -> [String] {
+        let context = CompletionContext(lineBeforeCursor: before, pathCommands: [":load", ":save"])
+        let word = context.word
+        switch context.kind {
+        case .comment: return []
+        case .command:
+            return commands.map { ":" + $0.name }.filter { $0.hasPrefix(word) }.sorted()
+        case .stringLiteral, .path:
+            return PathCompletion.candidates(for: word)
+        case .identifier:
+            if let dot = word.lastIndex(of: ".") {
+                let base = String(word[..<dot]), partial = String(word[word.index(after: dot)...])
+                guard let value = try? interpreter.run(quietly: base) else { return [] }
+                return Set(attributeNames(of: value)).filter { $0.hasPrefix(partial) }.sorted().map { base + "." + $0 }
+            }
+            var names = Set(interpreter.registry.names)
+            names.formUnion(interpreter.globals.variables.keys)
+            names.formUnion(Interpreter.namespaces)
+            names.formUnion(["lambda", "True", "False", "None", "def", "for", "import", "from", "return"])
+            return names.filter { $0.hasPrefix(word) }.sorted()
+        }
+    }
+
+    func attributeNames(of v: Value) -> [String] {
+        switch v {
+        case .tensor:
+            return ["shape", "dtype", "ndim", "T", "mT"] + interpreter.registry.names.filter { interpreter.registry.byName[$0]!.isMethod }
+        case .namespace:
+            return interpreter.registry.names + ["func", "autograd", "linalg", "nn", "numpy", "float32", "float64", "int64"]
+        case .object(let o):
+            return o.attributes.keys.compactMap { if case .string(let s) = $0 { return s }; return nil }
+        case .dict: return ["keys", "values", "items", "get"]
+        default: return []
+        }
+    }
+}
+
+extension Interpreter {
+    /// Evaluates a side-effect-free dotted name (for completion), or nil.
+    func run(quietly dotted: String) throws -> Value? {
+        let parts = dotted.split(separator: ".").map(String.init)
+        guard let first = parts.first else { return nil }
+        var v: Value? = globals.variables[first] ?? (Interpreter.namespaces.contains(first) ? .namespace(first) : nil)
+        for p in parts.dropFirst() {
+            guard let cur = v else { return nil }
+            v = try? attribute(of: cur, p, range: SourceRange(SourceLocation(offset: 0, line: 1, column: 1), SourceLocation(offset: 0, line: 1, column: 1)))
+        }
+        return v
+    }
+}
+
+import Foundation
