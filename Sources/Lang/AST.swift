@@ -27,7 +27,7 @@ public indirect enum Expr: Sendable {
     /// `callee(args..., key=value...)`, with `*args` and `**kwargs` unpacking.
     case call(Expr, [Argument], SourceRange)
     /// `base[items]`; `x[1, :, None]` has three items.
-    case subscript(Expr, [SubscriptItem], SourceRange)
+    case `subscript`(Expr, [SubscriptItem], SourceRange)
     /// Unary `-x`, `+x`, `not x`, `~x`.
     case unary(UnaryOperator, Expr, SourceRange)
     /// Binary arithmetic `+ - * / // % ** @` and bitwise `& | ^`.
@@ -128,7 +128,7 @@ public enum LogicalOperator: String, Sendable { case and, or }
 public indirect enum Target: Sendable {
     case name(String, SourceRange)
     case attribute(Expr, String, SourceRange)
-    case subscript(Expr, [SubscriptItem], SourceRange)
+    case `subscript`(Expr, [SubscriptItem], SourceRange)
     case tuple([Target], SourceRange)
     /// `*rest` inside a tuple target.
     case starred(Target, SourceRange)
