@@ -4,7 +4,7 @@
 #   make bench  GEMM and Jacobian benchmarks (release build)
 
 SWIFT ?= swift
-PACKAGES := libedit-dev libopenblas-dev liblapacke-dev pkg-config
+PACKAGES := libedit-dev libopenblas-dev liblapacke-dev pkg-config python3-pexpect
 BIN := .build/release/jacobi
 
 .PHONY: run build test deps bench clean
