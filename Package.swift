@@ -30,6 +30,7 @@ let package = Package(
             "REPL", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "jacobi-bench", dependencies: ["Tensor", "AD"], path: "bench/Sources"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ADTests", dependencies: ["AD", "Tensor"]),
         .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),

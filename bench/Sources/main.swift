@@ -1,0 +1,99 @@
+// jacobi-bench: GEMM throughput on this machine's BLAS kernel, and batched-Jacobian workloads
+// through the AD core. `make bench` runs it (release build). Medians of repeated runs.
+import Tensor
+import AD
+
+BLASInfo.reexecWithFastKernelsIfNeeded()
+
+/// Median seconds of `body` over repeated runs (at least `minRuns`, about `budget` seconds).
+func median(minRuns: Int = 5, budget: Double = 0.5, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    let start = now()
+    repeat {
+        let t0 = now()
+        try body()
+        times.append(now() - t0)
+    } while times.count < minRuns || (now() - start < budget && times.count < 1000)
+    times.sort()
+    return times[times.count / 2]
+}
+
+func fixed(_ x: Double, _ digits: Int = 1) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (x * scale).rounded() / scale
+    return String(r)
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
+let args = CommandLine.arguments.dropFirst()
+let only = args.first
+
+print("jacobi-bench: OpenBLAS kernel \(BLASInfo.coreName), \(BLASInfo.threads) thread(s)")
+
+// MARK: - GEMM
+
+var peak = 0.0
+if only == nil || only == "gemm" {
+    print("\nGEMM (C = A B, square n x n), median of repeated runs")
+    print(pad("dtype", 9) + pad("n", 7) + pad("median", 14) + "GFLOP/s")
+    var g = Generator(seed: 1)
+    for dtype in [DType.float32, .float64] {
+        for n in [64, 256, 1024] {
+            let a = Tensor.uniform([n, n], from: -1, to: 1, dtype: dtype, generator: &g)
+            let b = Tensor.uniform([n, n], from: -1, to: 1, dtype: dtype, generator: &g)
+            let dims = DotDimensions(lhsContracting: [1], rhsContracting: [0])
+            let t = try median(budget: n >= 1024 ? 2 : 0.5) { _ = try Tensor.dotGeneral(a, b, dims) }
+            let gflops = 2 * Double(n * n * n) / t / 1e9
+            if dtype == .float32 { peak = max(peak, gflops) }
+            print(pad(dtype.rawValue, 9) + pad(String(n), 7) + pad(fixed(t * 1e3, 3) + " ms", 14) + fixed(gflops))
+        }
+    }
+}
+
+// MARK: - Batched Jacobians of tanh MLPs
+
+/// A tanh MLP with the given widths, float32, weights from a fixed seed.
+func mlp(_ widths: [Int], seed: UInt64) -> TensorFunction {
+    var g = Generator(seed: seed)
+    var layers: [(Operand, Operand)] = []
+    for (i, o) in zip(widths, widths.dropFirst()) {
+        let bound = 1 / Double(i).squareRoot()
+        layers.append((.tensor(Tensor.uniform([o, i], from: -bound, to: bound, generator: &g)),
+                       .tensor(Tensor.uniform([o], from: -bound, to: bound, generator: &g))))
+    }
+    return { xs in
+        var h = xs[0]
+        for (k, (w, b)) in layers.enumerated() {
+            h = try h.linear(w, b)
+            if k < layers.count - 1 { h = try h.unary(.tanh) }
+        }
+        return [h]
+    }
+}
+
+if only == nil || only == "jacobian" {
+    print("\nBatched Jacobians of tanh MLPs (float32), traced and optimised once, then timed")
+    print(pad("workload", 44) + pad("median", 12) + pad("GFLOP/s", 10) + "of sgemm peak")
+    let workloads: [(String, Int, [Int])] = [
+        ("tiny   B=16  3-32-32-3", 16, [3, 32, 32, 3]),
+        ("medium B=64  64-128-128-64", 64, [64, 128, 128, 64]),
+        ("large  B=256 256-512-512-256", 256, [256, 512, 512, 256]),
+    ]
+    for (name, batch, widths) in workloads {
+        let f = mlp(widths, seed: 7)
+        var g = Generator(seed: 3)
+        let x = Operand.tensor(Tensor.randn([batch, widths[0]], generator: &g))
+        for (mode, transform) in [("vmap(jacrev)", vmap(jacrev(f, argnums: [0]), inDims: [0], outDims: { [0] })),
+                                  ("vmap(jacfwd)", vmap(jacfwd(f, argnums: [0]), inDims: [0], outDims: { [0] }))] {
+            let stager = Stager()
+            _ = try stager.run(key: "w", [x], transform)
+            let flops = Cost.flops(stager.last!.program)
+            let t = try median { _ = try stager.run(key: "w", [x], transform) }
+            let rate = Double(flops) / t / 1e9
+            let share = peak > 0 ? fixed(100 * rate / peak, 0) + "%" : "-"
+            print(pad("\(mode) \(name)", 44) + pad(fixed(t * 1e3, 3) + " ms", 12) + pad(fixed(rate), 10) + share)
+        }
+    }
+}
