@@ -55,6 +55,17 @@ final class CompositionTests: XCTestCase {
         assertClose(rr, h, rtol: 1e-12, atol: 1e-13)
     }
 
+    func testVmapOfHessianEqualsPerSampleHessians() throws {
+        let f: TensorFunction = { xs in [try (self.mlp(xs)[0].unary(.tanh) * self.mlp(xs)[0]).sum()] }
+        let xs = op(randomTensor([3, 3], seed: 29))
+        let batched = value(try vmap(hessian(f, argnums: [0]), inDims: [0], outDims: { [0] })([xs])[0])
+        XCTAssertEqual(batched.shape, [3, 3, 3])
+        for b in 0..<3 {
+            let one = value(try hessian(f, argnums: [0])([try xs.subscripted([.index(b)])])[0])
+            assertClose(value(try op(batched).subscripted([.index(b)])), one, rtol: 1e-12, atol: 1e-13)
+        }
+    }
+
     func testThirdDerivativesOfTanhAndSin() throws {
         let x = randomTensor([4], seed: 23)
         let elementwise: (UnaryOp) -> TensorFunction = { u in { xs in [try xs[0].unary(u).sum()] } }
