@@ -23,8 +23,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "AD", dependencies: ["Tensor"]),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),
-        .target(name: "Lang", dependencies: ["Tensor", "AD", "Printer"]),
-        .target(name: "REPL", dependencies: ["Lang", "Printer", "CEditLine"],
+        .target(name: "NN", dependencies: ["Tensor", "AD"]),
+        .target(name: "Lang", dependencies: ["Tensor", "AD", "NN", "Printer"]),
+        .target(name: "REPL", dependencies: ["Lang", "NN", "Printer", "CEditLine"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "jacobi", dependencies: [
             "REPL", "Tensor",

@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import NN
 
 /// One evaluated subscript item.
 enum EvaluatedItem {
@@ -80,6 +81,15 @@ extension Interpreter {
                 throw Diagnostic(.error, "key \(key) not found", range: range, hint: "the keys are: \(names)")
             }
             return v
+        case .module(let m):
+            guard items.count == 1, case .value(.int(let i)) = items[0], m is Sequential else {
+                throw Diagnostic(.error, "\(m.typeName) can only be indexed by an integer when it is a Sequential", range: range)
+            }
+            let j = i < 0 ? i + m.children.count : i
+            guard j >= 0 && j < m.children.count else {
+                throw Diagnostic(.error, "index \(i) is out of range for a Sequential of \(m.children.count) layers", range: range)
+            }
+            return .module(m.children[j].1)
         case .object(let obj):
             if let getter = obj.attributes[.string("__getitem__")], case .function = getter {
                 guard items.count == 1, case .value(let k) = items[0] else {
@@ -156,6 +166,8 @@ extension Interpreter {
                 })
             default: break
             }
+        case .module(let m):
+            return try moduleAttribute(m, name, range: range)
         case .object(let obj):
             if let v = obj.attributes[.string(name)] { return v }
             let names = obj.attributes.keys.map { "\($0)" }

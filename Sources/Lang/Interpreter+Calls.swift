@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import NN
 
 extension Interpreter {
     /// Whether a value can be called.
@@ -7,6 +8,7 @@ extension Interpreter {
         switch v {
         case .function: return true
         case .object(let o): return o.call != nil
+        case .module: return true
         case .dtype: return false
         default: return false
         }
@@ -17,6 +19,8 @@ extension Interpreter {
         if shouldStop() { throw Interrupted() }
         switch f {
         case .function(let fn): return try callFunction(fn, args, range: range)
+        case .module(let m):
+            return try callModule(m, args, range: range)
         case .object(let o):
             if let c = o.call { return try callFunction(c, args, range: range) }
             throw Diagnostic(.error, "'\(o.typeName)' object is not callable", range: range)

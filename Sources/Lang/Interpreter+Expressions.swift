@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import NN
 
 extension Interpreter {
     /// Evaluates an expression in a scope.
@@ -168,7 +169,7 @@ extension Interpreter {
                                  range: range, hint: "use .any() or .all(), or where(cond, a, b) for elementwise choice")
             }
             return t.scalarValue! != 0
-        case .function, .dtype, .namespace, .slice, .object: return true
+        case .function, .dtype, .namespace, .slice, .object, .module: return true
         }
     }
 
@@ -179,6 +180,7 @@ extension Interpreter {
         case .dict(let d): return d.keys.map(\.value)
         case .string(let s): return s.map { .string(String($0)) }
         case .shape(let s): return s.dims.map { .int($0) }
+        case .module(let m) where m is Sequential: return m.children.map { .module($0.1) }
         case .tensor(let o):
             guard o.rank > 0 else { throw Diagnostic(.error, "iteration over a 0-d tensor", range: range) }
             return try wrap(range) { try (0..<o.shape[0]).map { .tensor(try o.subscripted([.index($0)])) } }

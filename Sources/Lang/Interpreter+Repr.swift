@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import NN
 import Printer
 
 extension Interpreter {
@@ -38,6 +39,7 @@ extension Interpreter {
         case .object(let o):
             if let r = o.reprOverride { return r() }
             return "<\(o.typeName) object>"
+        case .module(let m): return m.repr
         }
     }
 

@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import NN
 
 /// A key of a dict value: Python allows any hashable; Jacobi allows strings and integers.
 public enum DictKey: Hashable, Sendable, CustomStringConvertible {
@@ -66,8 +67,10 @@ public indirect enum Value: @unchecked Sendable {
     case namespace(String)
     /// A `slice(start, stop, step)` object.
     case slice(Int?, Int?, Int?)
-    /// An object with named attributes and a type name (e.g. modules, `torch.finfo`).
+    /// An object with named attributes and a type name.
     case object(Object)
+    /// A layer or network (`nn.Module`).
+    case module(Module)
 
     /// Python's `type(x).__name__`.
     public var typeName: String {
@@ -87,6 +90,7 @@ public indirect enum Value: @unchecked Sendable {
         case .namespace: return "module"
         case .slice: return "slice"
         case .object(let o): return o.typeName
+        case .module(let m): return m.typeName
         }
     }
 

@@ -1,6 +1,7 @@
 import Tensor
 import AD
 import Lang
+import NN
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,6 +83,9 @@ extension Driver {
             return ["shape", "dtype", "ndim", "T", "mT"] + interpreter.registry.names.filter { interpreter.registry.byName[$0]!.isMethod }
         case .namespace:
             return interpreter.registry.names + ["func", "autograd", "linalg", "nn", "numpy", "float32", "float64", "int64"]
+        case .module(let m):
+            return m.children.map(\.0) + m.parameters.map(\.0)
+                + ["parameters", "named_parameters", "state_dict", "load_state_dict", "forward", "eval", "train", "double", "float", "to"]
         case .object(let o):
             return o.attributes.keys.compactMap { if case .string(let s) = $0 { return s }; return nil }
         case .dict: return ["keys", "values", "items", "get"]

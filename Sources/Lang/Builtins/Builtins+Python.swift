@@ -20,6 +20,7 @@ extension Interpreter {
             case .tensor(let o):
                 guard o.rank > 0 else { throw a.fail("len() of a 0-d tensor") }
                 return .int(o.shape[0])
+            case .module(let m): return .int(m.children.count)
             case .object(let obj):
                 if case .list(let items)? = obj.attributes[.string("_children")] { return .int(items.count) }
                 throw a.fail("object of type '\(obj.typeName)' has no len()")
@@ -53,6 +54,7 @@ extension Interpreter {
                     }
                 }
             }
+            for (k, v) in a.keywordExtras { d[.string(k)] = v }
             return .dict(d)
         }
         registry.add("zip", ["*iterables"], topic: t, summary: "tuples of corresponding items") { a in

@@ -7,6 +7,7 @@ extension Interpreter {
         registerMathBuiltins()
         registerShapeBuiltins()
         registerTransformBuiltins()
+        registerNNBuiltins()
         registerPythonBuiltins()
     }
 

@@ -438,6 +438,7 @@ extension Interpreter {
     func functionName(_ f: Value) -> String {
         if case .function(let fn) = f { return fn.summary ?? fn.name }
         if case .object(let o) = f { return o.typeName }
+        if case .module(let m) = f { return m.typeName }
         return f.typeName
     }
 }

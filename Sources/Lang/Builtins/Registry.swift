@@ -50,6 +50,8 @@ public struct BoundArguments {
     public var values: [String: Value]
     /// Extra positional arguments for a variadic parameter.
     public var rest: [Value]
+    /// Keyword arguments collected by a `**kwargs` parameter, in call order.
+    public var keywordExtras: [(String, Value)] = []
     /// The interpreter (for calling user functions, printing, the generator...).
     public let interpreter: Interpreter
     /// Where the call is.
@@ -215,6 +217,7 @@ public final class BuiltinRegistry: @unchecked Sendable {
             var s = spec
             var kwOnly = false, variadic = false
             if s.hasPrefix("|") { kwOnly = true; s.removeFirst() }
+            if s.hasPrefix("**") { return BuiltinParameter(s, nil, variadic: false, keywordOnly: true) }
             if s.hasPrefix("*") { variadic = true; s.removeFirst() }
             if let eq = s.firstIndex(of: "=") {
                 return BuiltinParameter(String(s[..<eq]), String(s[s.index(after: eq)...]), variadic: variadic, keywordOnly: kwOnly)
@@ -250,7 +253,13 @@ public final class BuiltinRegistry: @unchecked Sendable {
             throw Diagnostic(.error, "\(b.name)() takes \(b.parameters.filter { !$0.keywordOnly }.count) positional argument(s) but \(args.positional.count) were given",
                              range: args.range, hint: sig)
         }
+        let collectsKeywords = b.parameters.contains { $0.name.hasPrefix("**") }
+        var extras: [(String, Value)] = []
         for (k, v) in args.keywords {
+            if collectsKeywords && !b.parameters.contains(where: { $0.name == k }) {
+                extras.append((k, v))
+                continue
+            }
             guard b.parameters.contains(where: { $0.name == k && !$0.variadic }) else {
                 let names = b.parameters.map(\.name)
                 let guess = closestName(k, among: names)
@@ -262,10 +271,12 @@ public final class BuiltinRegistry: @unchecked Sendable {
             }
             values[k] = v
         }
-        for p in b.parameters where p.defaultText == nil && !p.variadic && values[p.name] == nil {
+        for p in b.parameters where p.defaultText == nil && !p.variadic && !p.name.hasPrefix("**") && values[p.name] == nil {
             throw Diagnostic(.error, "\(b.name)() missing required argument '\(p.name)'", range: args.range, hint: sig)
         }
-        return BoundArguments(builtin: b, values: values, rest: rest, interpreter: interpreter, range: args.range)
+        var bound = BoundArguments(builtin: b, values: values, rest: rest, interpreter: interpreter, range: args.range)
+        bound.keywordExtras = extras
+        return bound
     }
 }
 

@@ -1,0 +1,171 @@
+import Tensor
+import AD
+
+/// `nn.Linear(in_features, out_features, bias=True)`: `y = x W^T + b`, initialised as PyTorch
+/// does (Kaiming-uniform weight and uniform bias, both in `±1/sqrt(in_features)`, drawn in that
+/// order from the generator).
+///
+/// ```swift
+/// let layer = Linear(4, 8, generator: &g)   // Linear(in_features=4, out_features=8, bias=True)
+/// ```
+public final class Linear: Module {
+    public let inFeatures: Int
+    public let outFeatures: Int
+
+    /// Creates a layer with PyTorch's default initialisation.
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32,
+                generator g: inout Generator) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        super.init(typeName: "Linear")
+        let bound = inFeatures > 0 ? 1 / Double(inFeatures).squareRoot() : 0
+        parameters.append(("weight", .tensor(Tensor.uniform([outFeatures, inFeatures], from: -bound, to: bound, dtype: dtype, generator: &g))))
+        if bias {
+            parameters.append(("bias", .tensor(Tensor.uniform([outFeatures], from: -bound, to: bound, dtype: dtype, generator: &g))))
+        }
+    }
+
+    override var extraRepr: String {
+        "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(parameter("bias") == nil ? "False" : "True")"
+    }
+
+    override func forward(_ inputs: [Operand]) throws -> Operand {
+        try inputs[0].linear(parameter("weight")!, parameter("bias"))
+    }
+}
+
+/// `nn.LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True)`.
+public final class LayerNorm: Module {
+    public let normalizedShape: [Int]
+    public let eps: Double
+
+    /// Creates a layer with weight ones and bias zeros, as PyTorch.
+    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = .float32) {
+        self.normalizedShape = normalizedShape
+        self.eps = eps
+        super.init(typeName: "LayerNorm")
+        if elementwiseAffine {
+            parameters.append(("weight", .tensor(Tensor.full(Shape(normalizedShape), 1, dtype: dtype))))
+            parameters.append(("bias", .tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype))))
+        }
+    }
+
+    override var extraRepr: String {
+        "(" + normalizedShape.map(String.init).joined(separator: ", ") + (normalizedShape.count == 1 ? ",)" : ")")
+            + ", eps=\(pythonRepr(eps)), elementwise_affine=\(parameters.isEmpty ? "False" : "True")"
+    }
+
+    override func forward(_ inputs: [Operand]) throws -> Operand {
+        try inputs[0].layerNorm(normalizedShape, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
+    }
+}
+
+/// `nn.Sequential`: children applied in order. Children are named `0`, `1`, ... or given names.
+public final class Sequential: Module {
+    /// Creates a container from named children.
+    public init(_ layers: [(String, Module)]) {
+        super.init(typeName: "Sequential")
+        children = layers
+    }
+
+    override func forward(_ inputs: [Operand]) throws -> Operand {
+        var h = inputs[0]
+        for (_, c) in children { h = try c([h]) }
+        return h
+    }
+}
+
+/// Parameter-free layers, each with PyTorch's name and printed form.
+public enum ActivationKind {
+    case tanh, relu, sigmoid, silu, identity
+    case gelu(approximate: Bool)
+    case softplus(beta: Double, threshold: Double)
+    case elu(alpha: Double)
+    case leakyRelu(slope: Double)
+    case softmax(dim: Int?)
+    case logSoftmax(dim: Int?)
+    case flatten(start: Int, end: Int)
+    /// Identity: Jacobi evaluates networks in eval mode.
+    case dropout(p: Double)
+}
+
+/// A parameter-free layer (`nn.Tanh()`, `nn.GELU()`, `nn.Softmax(dim=-1)`, ...).
+public final class Activation: Module {
+    public let kind: ActivationKind
+
+    /// Creates the layer.
+    public init(_ kind: ActivationKind) {
+        self.kind = kind
+        super.init(typeName: Activation.name(kind))
+    }
+
+    static func name(_ k: ActivationKind) -> String {
+        switch k {
+        case .tanh: return "Tanh"
+        case .relu: return "ReLU"
+        case .sigmoid: return "Sigmoid"
+        case .silu: return "SiLU"
+        case .identity: return "Identity"
+        case .gelu: return "GELU"
+        case .softplus: return "Softplus"
+        case .elu: return "ELU"
+        case .leakyRelu: return "LeakyReLU"
+        case .softmax: return "Softmax"
+        case .logSoftmax: return "LogSoftmax"
+        case .flatten: return "Flatten"
+        case .dropout: return "Dropout"
+        }
+    }
+
+    override var extraRepr: String {
+        switch kind {
+        case .tanh, .relu, .sigmoid, .silu, .identity: return ""
+        case .gelu(let a): return "approximate='\(a ? "tanh" : "none")'"
+        case .softplus(let b, let t): return "beta=\(pythonRepr(b)), threshold=\(pythonRepr(t))"
+        case .elu(let a): return "alpha=\(pythonRepr(a))"
+        case .leakyRelu(let s): return "negative_slope=\(pythonRepr(s))"
+        case .softmax(let d), .logSoftmax(let d): return "dim=\(d.map(String.init) ?? "None")"
+        case .flatten(let s, let e): return "start_dim=\(s), end_dim=\(e)"
+        case .dropout(let p): return "p=\(pythonRepr(p)), inplace=False"
+        }
+    }
+
+    override func forward(_ inputs: [Operand]) throws -> Operand {
+        let x = inputs[0]
+        switch kind {
+        case .tanh: return try x.unary(.tanh)
+        case .relu: return try x.relu()
+        case .sigmoid: return try x.unary(.logistic)
+        case .silu: return try x.silu()
+        case .identity, .dropout: return x
+        case .gelu(let a): return try x.gelu(approximate: a)
+        case .softplus(let b, let t): return try x.softplus(beta: b, threshold: t)
+        case .elu(let a): return try x.elu(alpha: a)
+        case .leakyRelu(let s): return try x.leakyRelu(s)
+        case .softmax(let d): return try x.softmax(d ?? Activation.legacyDim(x.rank))
+        case .logSoftmax(let d): return try x.logSoftmax(d ?? Activation.legacyDim(x.rank))
+        case .flatten(let s, let e): return try x.flatten(s, e)
+        }
+    }
+
+    /// PyTorch's implicit softmax dimension when `dim=None`: 0 for 0-, 1- and 3-d input, else 1.
+    static func legacyDim(_ rank: Int) -> Int { (rank == 0 || rank == 1 || rank == 3) ? 0 : 1 }
+}
+
+/// `mlp(4, 16, 16, 2, act="tanh")`: Linear layers with an activation between them.
+public func multilayerPerceptron(_ widths: [Int], activation: ActivationKind, bias: Bool = true, dtype: DType = .float32,
+                                 generator g: inout Generator) -> Sequential {
+    var layers: [(String, Module)] = []
+    for (k, (i, o)) in zip(widths, widths.dropFirst()).enumerated() {
+        layers.append((String(layers.count), Linear(i, o, bias: bias, dtype: dtype, generator: &g)))
+        if k < widths.count - 2 { layers.append((String(layers.count), Activation(activation))) }
+    }
+    return Sequential(layers)
+}
+
+/// Python's repr of a float (`1.0`, `1e-05`, `0.01`): Swift's shortest round-trip digits,
+/// with `.0` on integral values.
+func pythonRepr(_ d: Double) -> String {
+    if d == d.rounded() && abs(d) < 1e16 { return String(Int(d)) + ".0" }
+    return "\(d)"
+}
