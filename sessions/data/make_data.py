@@ -1,0 +1,39 @@
+"""Makes the small data files that sessions/*.jac load (run with a Python that has torch,
+numpy and safetensors; the sessions and tests never need them).
+
+    python sessions/data/make_data.py
+
+- thread_net.safetensors: the weights of the forum thread's network, a Sequential with a
+  named block1 (Linear(4, 8), Tanh, Linear(8, 4), Tanh) and a head (Linear(4, 2)), trained for
+  a few steps so that they are not just the initial values; keys are PyTorch's state_dict names.
+- batch.npy: a batch of 6 inputs [6, 4] (float32).
+- thread_reference.npz: PyTorch's vmap(jacrev(net.block1))(batch) and the network's output,
+  for comparison in the session.
+"""
+import numpy as np
+import torch
+from torch import nn
+from safetensors.torch import save_file
+
+torch.manual_seed(1234)
+net = nn.Sequential()
+net.add_module("block1", nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 4), nn.Tanh()))
+net.add_module("head", nn.Linear(4, 2))
+
+x_train = torch.randn(64, 4)
+y_train = torch.stack([x_train[:, 0] * x_train[:, 1], torch.sin(x_train[:, 2])], dim=1)
+opt = torch.optim.SGD(net.parameters(), lr=0.1)
+for _ in range(50):
+    opt.zero_grad()
+    loss = ((net(x_train) - y_train) ** 2).mean()
+    loss.backward()
+    opt.step()
+
+batch = torch.randn(6, 4)
+save_file({k: v.contiguous() for k, v in net.state_dict().items()}, "sessions/data/thread_net.safetensors")
+np.save("sessions/data/batch.npy", batch.numpy())
+with torch.no_grad():
+    jac = torch.func.vmap(torch.func.jacrev(net.block1))(batch)
+    out = net(batch)
+np.savez("sessions/data/thread_reference.npz", block1_jacobian=jac.numpy(), output=out.numpy())
+print("wrote thread_net.safetensors, batch.npy, thread_reference.npz")
