@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "ADTests", dependencies: ["AD", "Tensor"]),
+        .testTarget(name: "ADTests", dependencies: ["AD", "Tensor", "Lang"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LangTests", dependencies: ["Lang", "REPL"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
