@@ -34,6 +34,17 @@ final class KernelTests: XCTestCase {
         XCTAssertThrowsError(try Tensor.unary(.tanh, x))
     }
 
+    func testFloatPowHasCSemanticsForNegativeBases() throws {
+        // C pow: negative bases to integral powers and 0 ** 0 are defined, in both float types.
+        for dtype in [DType.float32, .float64] {
+            let base = Tensor(shape: [4], doubles: [-2, -0.5, 0, 3], dtype: dtype)
+            let exponent = Tensor(shape: [4], doubles: [2, 3, 0, -1], dtype: dtype)
+            XCTAssertEqual(try Tensor.binary(.pow, base, exponent).doubles, [4, -0.125, 1, 1.0 / 3.0].map {
+                dtype == .float32 ? Double(Float($0)) : $0
+            }, "\(dtype)")
+        }
+    }
+
     func testUnaryValues() throws {
         let x = Tensor(shape: [3], float64: [-1, 0, 2])
         XCTAssertEqual(try Tensor.unary(.logistic, x).doubles[1], 0.5)

@@ -17,7 +17,13 @@ extension Float: KernelFloat {
 }
 
 extension Double: KernelFloat {
-    @inline(__always) public static func cPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+    // Module-qualified: inside `extension Double` a bare `pow` is swift-numerics'
+    // `Double.pow(_:_:)`, which returns NaN for every negative base (and for 0 ** 0).
+    #if canImport(Glibc)
+    @inline(__always) public static func cPow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+    #elseif canImport(Darwin)
+    @inline(__always) public static func cPow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+    #endif
 }
 
 // MARK: - Array helpers
