@@ -4,6 +4,7 @@
 #   make bench  GEMM and Jacobian benchmarks (release build)
 
 SWIFT ?= swift
+SHELL := /bin/bash
 PACKAGES := libedit-dev libopenblas-dev liblapacke-dev pkg-config python3-pexpect
 BIN := .build/release/jacobi
 
@@ -33,7 +34,12 @@ run: build
 test: deps
 	$(SWIFT) build -c release --product jacobi
 	$(SWIFT) build --build-tests
-	JACOBI_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
+	@set -o pipefail; JACOBI_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
+	@# One plain closing line for CI: "N passed, N failed".
+	@awk '/Test Suite .All tests. (passed|failed)/ {all=1} all && /Executed [0-9]+ tests?, with [0-9]+ failures?/ { \
+	  match($$0, /Executed [0-9]+/); n=substr($$0, RSTART+9, RLENGTH-9); \
+	  match($$0, /with [0-9]+/); f=substr($$0, RSTART+5, RLENGTH-5); all=0 } \
+	  END { if (n == "") { print "no test summary found"; exit 1 } print n-f " passed, " f " failed" }' .build/test.log
 
 bench: deps
 	$(SWIFT) build -c release --product jacobi-bench
