@@ -54,6 +54,25 @@ final class PrimitiveRuleTests: XCTestCase {
         }
     }
 
+    func testBatchingOfNonDifferentiablePrimitives() throws {
+        // compare, argReduce, convert, stopGradient and identity under vmap, against a loop.
+        let fs: [(String, TensorFunction)] = [
+            ("compare", { xs in [try Operand.compare(.gt, xs[0], xs[0].constant(0))] }),
+            ("argReduce", { xs in [try bind1(.argReduce(max: true, axis: 1), xs[0])] }),
+            ("convert", { xs in [try xs[0].converted(to: .int64)] }),
+            ("stopGradient", { xs in [try xs[0].detach()] }),
+            ("identity", { xs in [try xs[0].matmul(bind(.identity(n: 4, dtype: .float64), [])[0])] }),
+        ]
+        let xs = randomTensor([5, 3, 4], seed: 8)
+        for (name, f) in fs {
+            let batched = value(try vmap(f, inDims: [0], outDims: { [0] })([op(xs)])[0])
+            let looped = value(try Operand.stack(try (0..<5).map { try f([try op(xs).subscripted([.index($0)])])[0] }, dim: 0))
+            XCTAssertEqual(batched.shape, looped.shape, name)
+            XCTAssertEqual(batched.doubles, looped.doubles, name)
+            XCTAssertEqual(batched.dtype, looped.dtype, name)
+        }
+    }
+
     func testConvertAndStopGradientDerivatives() throws {
         // Derivatives a finite difference cannot see: conversion rounding and blocked gradients.
         let x = randomTensor([3], seed: 6)
