@@ -78,6 +78,18 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("lin_out, jfn = linearize(lambda v: v.sin(), tensor([0.]))\njfn(tensor([2.]))"), "tensor([2.])\n")
     }
 
+    func testAutogradFunctionalJacobianAndBatchJacobian() {
+        run("manual_seed(1)\nW = randn(3, 4, dtype=float64)\nf = lambda v: tanh(v @ W.T)\nx = randn(5, 4, dtype=float64)")
+        XCTAssertEqual(run("J = jacobian(f, x)\nJ.shape"), "[5, 3, 5, 4]\n")
+        XCTAssertEqual(run("allclose(J, jacrev(f)(x), rtol=0, atol=1e-15), allclose(J, jacobian(f, x, vectorize=True))"), "(True, True)\n")
+        XCTAssertEqual(run("allclose(J, jacobian(f, x, strategy='forward-mode'))"), "True\n")
+        XCTAssertEqual(run("allclose(batch_jacobian(f, x), vmap(jacrev(f))(x))"), "True\n")
+        XCTAssertEqual(run("all([(J[i, :, j] == 0).all().item() for i in range(5) for j in range(5) if i != j])"), "True\n",
+                       "off-diagonal blocks are exactly zero")
+        XCTAssertEqual(run("torch.autograd.functional.hessian(lambda v: (v ** 3).sum(), tensor([1., 2.]))"),
+                       "tensor([[ 6.,  0.],\n        [ 0., 12.]])\n")
+    }
+
     func testTraceCacheAndInvalidation() {
         run("k = tensor([2.])\nJ = jacrev(lambda v: v * k)")
         XCTAssertEqual(run("J(tensor([1.]))"), "tensor([[2.]])\n")

@@ -178,11 +178,15 @@ extension Interpreter {
             }
         }
         registry.add("any", ["input", "dim=None", "keepdim=False"], topic: t, method: true, summary: "True if any element is non-zero") { a in
+            if case .list(let items) = a.value("input")! { return .bool(try items.contains { try self.truthy($0, range: a.range) }) }
+            if case .tuple(let items) = a.value("input")! { return .bool(try items.contains { try self.truthy($0, range: a.range) }) }
             let x = try a.tensor("input")
             let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
             return .tensor(try b.extremum(max: true, try a.intList("dim"), keepdim: try a.bool("keepdim", default: false)))
         }
         registry.add("all", ["input", "dim=None", "keepdim=False"], topic: t, method: true, summary: "True if every element is non-zero") { a in
+            if case .list(let items) = a.value("input")! { return .bool(try items.allSatisfy { try self.truthy($0, range: a.range) }) }
+            if case .tuple(let items) = a.value("input")! { return .bool(try items.allSatisfy { try self.truthy($0, range: a.range) }) }
             let x = try a.tensor("input")
             let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
             return .tensor(try b.extremum(max: false, try a.intList("dim"), keepdim: try a.bool("keepdim", default: false)))

@@ -8,6 +8,7 @@ extension Interpreter {
         registerShapeBuiltins()
         registerTransformBuiltins()
         registerNNBuiltins()
+        registerJacobianBuiltins()
         registerPythonBuiltins()
     }
 

@@ -242,6 +242,16 @@ extension Interpreter {
 
     func makeHessian(_ a: BoundArguments) throws -> Value {
         let f = try a.function("func")
+        // torch.autograd.functional.hessian(func, inputs): the second argument is the input itself.
+        if let second = a.value("argnums"), isTensorOrTensorTuple(second) {
+            var b = a
+            b.values["argnums"] = nil
+            let inputs: [Value]
+            if case .tuple(let xs) = second { inputs = xs } else { inputs = [second] }
+            if inputs.count > 1 { b.values["argnums"] = .tuple((0..<inputs.count).map { .int($0) }) }
+            let h = try makeHessian(b)
+            return try call(h, CallArguments(inputs, range: a.range), range: a.range)
+        }
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: "hessian", range: a.range)
         var fnRef: Function! = nil
         let fn = Function(name: "hessian", summary: "hessian(\(functionName(f)))") { args, interp in
@@ -434,6 +444,14 @@ extension Interpreter {
         return .tuple([Pytree.unflatten(box.tree, out), .function(jvpFn)])
     }
 
+    func isTensorOrTensorTuple(_ v: Value) -> Bool {
+        switch v {
+        case .tensor: return true
+        case .tuple(let xs): return !xs.isEmpty && xs.allSatisfy { if case .tensor = $0 { return true }; return false }
+        default: return false
+        }
+    }
+
     /// A short name for printing a function argument.
     func functionName(_ f: Value) -> String {
         if case .function(let fn) = f { return fn.summary ?? fn.name }
@@ -445,7 +463,7 @@ extension Interpreter {
 
 /// The cache key of a transformed call's output structure.
 struct StructureKey: Hashable {
-    let function: Int
+    let function: AnyHashable
     let generation: Int
     let types: [TensorType]
 }
