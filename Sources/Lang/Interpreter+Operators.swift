@@ -247,28 +247,26 @@ extension Interpreter {
             case (.int, .int), (.int, .float), (.float, .int), (.float, .float), (.bool, _), (_, .bool):
                 let x = doubleValue(a), y = doubleValue(b)
                 if x.isNaN && !isNumber(a) || y.isNaN && !isNumber(b) { break }
-                switch cmp {
-                case .lt: return .bool(x < y)
-                case .le: return .bool(x <= y)
-                case .gt: return .bool(x > y)
-                case .ge: return .bool(x >= y)
-                case .eq: return .bool(x == y)
-                case .ne: return .bool(x != y)
-                }
+                return .bool(ordered(cmp, x, y))
             case (.string(let x), .string(let y)):
-                switch cmp {
-                case .lt: return .bool(x < y)
-                case .le: return .bool(x <= y)
-                case .gt: return .bool(x > y)
-                case .ge: return .bool(x >= y)
-                case .eq: return .bool(x == y)
-                case .ne: return .bool(x != y)
-                }
+                return .bool(ordered(cmp, x, y))
             default: break
             }
             if cmp == .eq { return .bool(try valuesEqual(a, b, range: range)) }
             if cmp == .ne { return .bool(!(try valuesEqual(a, b, range: range))) }
             throw Diagnostic(.error, "'\(op.rawValue)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'", range: range)
+        }
+    }
+
+    /// A comparison of two comparable Python values.
+    func ordered<T: Comparable>(_ cmp: CompareOp, _ x: T, _ y: T) -> Bool {
+        switch cmp {
+        case .lt: return x < y
+        case .le: return x <= y
+        case .gt: return x > y
+        case .ge: return x >= y
+        case .eq: return x == y
+        case .ne: return x != y
         }
     }
 

@@ -177,19 +177,20 @@ extension Interpreter {
                 .tensor(try a.tensor("input").argmax(try a.optionalInt("dim"), max: isMax, keepdim: try a.bool("keepdim", default: false)))
             }
         }
-        registry.add("any", ["input", "dim=None", "keepdim=False"], topic: t, method: true, summary: "True if any element is non-zero") { a in
-            if case .list(let items) = a.value("input")! { return .bool(try items.contains { try self.truthy($0, range: a.range) }) }
-            if case .tuple(let items) = a.value("input")! { return .bool(try items.contains { try self.truthy($0, range: a.range) }) }
-            let x = try a.tensor("input")
-            let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
-            return .tensor(try b.extremum(max: true, try a.intList("dim"), keepdim: try a.bool("keepdim", default: false)))
-        }
-        registry.add("all", ["input", "dim=None", "keepdim=False"], topic: t, method: true, summary: "True if every element is non-zero") { a in
-            if case .list(let items) = a.value("input")! { return .bool(try items.allSatisfy { try self.truthy($0, range: a.range) }) }
-            if case .tuple(let items) = a.value("input")! { return .bool(try items.allSatisfy { try self.truthy($0, range: a.range) }) }
-            let x = try a.tensor("input")
-            let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
-            return .tensor(try b.extremum(max: false, try a.intList("dim"), keepdim: try a.bool("keepdim", default: false)))
+        for (name, every) in [("any", false), ("all", true)] {
+            registry.add(name, ["input", "dim=None", "keepdim=False"], topic: t, method: true,
+                         summary: every ? "True if every element is non-zero" : "True if any element is non-zero") { a in
+                // Python's any/all over a list or tuple; torch's over a tensor.
+                switch a.value("input")! {
+                case .list(let items), .tuple(let items):
+                    let truths = try items.map { try self.truthy($0, range: a.range) }
+                    return .bool(every ? !truths.contains(false) : truths.contains(true))
+                default:
+                    let x = try a.tensor("input")
+                    let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
+                    return .tensor(try b.extremum(max: !every, try a.intList("dim"), keepdim: try a.bool("keepdim", default: false)))
+                }
+            }
         }
 
         // Products
