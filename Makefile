@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 SHELL := /bin/bash
-PACKAGES := libedit-dev libopenblas-dev liblapacke-dev pkg-config python3-pexpect
+PACKAGES := libedit-dev libopenblas-dev liblapacke-dev zlib1g-dev pkg-config python3-pexpect
 BIN := .build/release/jacobi
 
 .PHONY: run build test deps bench clean

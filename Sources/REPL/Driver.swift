@@ -130,7 +130,10 @@ public final class Driver {
 
     /// Prints a diagnostic with its place and caret.
     func report(_ d: Diagnostic, source: String, file: String) {
-        errorOutput(d.render(source: source, file: file) + "\n")
+        var text = d.render(source: source, file: file)
+        // The working directory differs between clones: mask it for golden transcripts.
+        if stableOutput, let cwd = currentDirectory() { text = text.replacingOccurrences(of: cwd, with: "<cwd>") }
+        errorOutput(text + "\n")
     }
 
     /// Runs one `:command` line; returns false on error.
@@ -184,6 +187,13 @@ public final class Driver {
     func forgetInputs() { successfulInputs.removeAll() }
 
     func requestQuit() { quitRequested = true }
+}
+
+/// The current working directory, or nil.
+func currentDirectory() -> String? {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return nil }
+    return String(cString: buffer)
 }
 
 /// The whole text of a file, or nil.

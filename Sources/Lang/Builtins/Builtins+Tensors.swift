@@ -9,6 +9,7 @@ extension Interpreter {
         registerTransformBuiltins()
         registerNNBuiltins()
         registerJacobianBuiltins()
+        registerFileBuiltins()
         registerPythonBuiltins()
     }
 
