@@ -2,6 +2,7 @@ import XCTest
 @testable import Lang
 import Tensor
 import AD
+import Foundation
 
 /// The evaluator: Python semantics, tensors, transforms through the language, errors.
 final class InterpreterTests: XCTestCase {
@@ -88,6 +89,33 @@ final class InterpreterTests: XCTestCase {
                        "off-diagonal blocks are exactly zero")
         XCTAssertEqual(run("torch.autograd.functional.hessian(lambda v: (v ** 3).sum(), tensor([1., 2.]))"),
                        "tensor([[ 6.,  0.],\n        [ 0., 12.]])\n")
+    }
+
+    func testModulesThroughTheLanguage() {
+        run("import torch\nfrom torch import nn\ntorch.manual_seed(0)\nnet = nn.Sequential(block1=nn.Sequential(nn.Linear(4, 8), nn.Tanh()), head=nn.Linear(8, 2))")
+        XCTAssertEqual(run("net.block1[0].weight.shape, len(net), net.head.out_features"), "([8, 4], 2, 2)\n")
+        XCTAssertEqual(run("[k for k, v in net.named_parameters()]"), "['block1.0.weight', 'block1.0.bias', 'head.weight', 'head.bias']\n")
+        XCTAssertEqual(run("x = randn(3, 4)\nvmap(jacrev(net))(x).shape"), "[3, 2, 4]\n")
+        XCTAssertEqual(run("J = jacrev(lambda p: functional_call(net, p, (x,)))(dict(net.named_parameters()))\nJ['head.weight'].shape"), "[3, 2, 2, 8]\n")
+        XCTAssertEqual(run("allclose(net(x), net.head(net.block1(x)))"), "True\n")
+        // A bad state dict is refused whole: the module keeps its weights.
+        let before = run("net.head.bias")
+        XCTAssertNotNil(error("net.load_state_dict({'head.bias': zeros(5)})"))
+        XCTAssertEqual(run("net.head.bias"), before)
+        XCTAssertEqual(run("net.load_state_dict({'head.bias': zeros(2)}, strict=False)\nnet.head.bias"), "tensor([0., 0.])\n")
+    }
+
+    func testFilesRoundTripThroughTheLanguage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jacobi-lang-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        run("manual_seed(3)\nnet = mlp(3, 5, 2)\nx = randn(4, 3, dtype=float64)")
+        run("save(x, '\(dir)/x.npy')\nsave(net.state_dict(), '\(dir)/net.safetensors')\nsave({'a': x, 'b': x * 2}, '\(dir)/ab.npz')")
+        XCTAssertEqual(run("equal(load('\(dir)/x.npy'), x), load('\(dir)/x.npy').dtype"), "(True, torch.float64)\n")
+        XCTAssertEqual(run("other = mlp(3, 5, 2)\nother.load_state_dict(load('\(dir)/net.safetensors'))\nallclose(other(x.float()), net(x.float()))"), "True\n")
+        XCTAssertEqual(run("d = load('\(dir)/ab.npz')\nlist(d.keys()), equal(d['b'], x * 2)"), "(['a', 'b'], True)\n")
+        XCTAssertTrue(error("load('\(dir)/missing.npy')")?.message.contains("no such file") == true)
+        XCTAssertTrue(error("load('\(dir)/x.pt')")?.message.contains(".npy") == true)
     }
 
     func testTraceCacheAndInvalidation() {
