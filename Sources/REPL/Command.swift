@@ -18,7 +18,7 @@ struct Command {
             Command(name: "help", aliases: ["h", "?"], usage: ":help [name]", summary: "commands and builtins, or help on one name") { arg in
                 if arg.isEmpty {
                     var lines = ["Commands:"]
-                    for c in d.commands { lines.append("  " + c.usage.padded(to: 22) + c.summary) }
+                    for c in d.commands { lines.append("  " + c.usage.padded(to: 21) + " " + c.summary) }
                     lines.append("")
                     lines.append(interp.helpText(nil))
                     lines.append("")
@@ -120,7 +120,7 @@ func unquote(_ s: String) -> String {
 }
 
 extension String {
-    func padded(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+    func padded(to n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
     func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }
 
@@ -128,9 +128,9 @@ extension String {
 func table(_ header: [String], _ rows: [[String]]) -> String {
     let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
     func line(_ cells: [String]) -> String {
-        zip(cells, widths).map { $0.padded(to: $1) }.joined(separator: " ").trimmingTrailingSpaces()
+        zip(cells, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trimmingTrailingSpaces()
     }
-    return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: " ")] + rows.map(line))
+    return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
         .joined(separator: "\n")
 }
 
