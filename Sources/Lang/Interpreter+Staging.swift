@@ -33,3 +33,18 @@ extension Interpreter {
         return (program, s.names)
     }
 }
+
+extension Interpreter {
+    /// Evaluates one expression given as text (for `:heat`, `:spy`).
+    public func evaluateSource(_ source: String) throws -> Value {
+        switch parse(source) {
+        case .complete(let statements):
+            guard statements.count == 1, case .expression(let e) = statements[0] else {
+                throw Diagnostic(.error, "expected one expression", range: nil)
+            }
+            return try evaluate(e, in: globals)
+        case .incomplete: throw incompleteInputDiagnostic(source)
+        case .failure(let d): throw d
+        }
+    }
+}

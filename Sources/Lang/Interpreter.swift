@@ -35,6 +35,9 @@ public final class Interpreter {
     public var shouldStop: () -> Bool = { false } {
         didSet { stager.shouldStop = shouldStop }
     }
+    /// Whether pictures (heat maps) may use ANSI colours: set by the REPL when stdout is a
+    /// terminal and `NO_COLOR` is not set.
+    public var useColor = false
     /// Printing options for tensors.
     public var printOptions = PrintOptions()
     /// Changes whenever a global is assigned, so cached programs that may close over it are dropped.

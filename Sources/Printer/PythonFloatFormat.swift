@@ -30,6 +30,11 @@ enum PythonFloatFormat {
         nonFinite(value) ?? printf("%.*e", value, precision: precision, capacity: precision + 16)
     }
 
+    /// `'{:.<precision>g}'.format(value)`: `0.000123456` → `0.0001235`, `1234567.0` → `1.235e+06`.
+    static func general(_ value: Double, precision: Int) -> String {
+        nonFinite(value) ?? printf("%.*g", value, precision: precision, capacity: precision + 16)
+    }
+
     // MARK: - Helpers
 
     /// Python's spelling of a non-finite float, or `nil` for a finite one.

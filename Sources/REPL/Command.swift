@@ -86,6 +86,14 @@ struct Command {
                 if !names.isEmpty { d.write("# inputs: " + names.joined(separator: ", ") + "\n") }
                 d.write(ProgramPrinter.text(program) + "\n")
             },
+            Command(name: "heat", usage: ":heat EXPR", summary: "EXPR as a signed heat map (folded to 2-D, downsampled)") { arg in
+                _ = try interp.call(.function(Function(name: "heatmap", body: .builtin(interp.registry.byName["heatmap"]!, receiver: nil))),
+                                    CallArguments([try interp.evaluateSource(arg)]), range: nil)
+            },
+            Command(name: "spy", usage: ":spy EXPR", summary: "the non-zero pattern of EXPR (folded to 2-D)") { arg in
+                _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!, receiver: nil))),
+                                    CallArguments([try interp.evaluateSource(arg)]), range: nil)
+            },
             Command(name: "time", usage: ":time EXPR", summary: "median run time over repeated runs, compile time apart, peak memory") { arg in
                 let s = try interp.stageable(arg)
                 let key = "time:\(arg)"

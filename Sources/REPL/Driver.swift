@@ -42,6 +42,7 @@ public final class Driver {
         interpreter = Interpreter(output: { s in fputs(s, stdout); fflush(stdout) },
                                   warn: { s in fputs("warning: " + s + "\n", stderr) })
         interpreter.helpTopics = []
+        interpreter.useColor = isatty(1) != 0 && getenv("NO_COLOR") == nil
     }
 
     func write(_ s: String) { interpreter.output(s) }

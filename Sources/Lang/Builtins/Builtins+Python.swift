@@ -113,7 +113,7 @@ extension Interpreter {
     public func helpText(_ v: Value?) -> String {
         guard let v else {
             var lines = ["Jacobi builtins by topic (help(name) or :help name for details):"]
-            let topics = ["transforms", "tensors", "math", "shapes", "linalg", "nn", "files", "python"]
+            let topics = ["transforms", "tensors", "math", "shapes", "linalg", "nn", "files", "pictures", "python"]
             for topic in topics {
                 let names = registry.names.filter { registry.byName[$0]!.topic == topic && registry.byName[$0]!.name == $0 }
                 if names.isEmpty { continue }

@@ -10,6 +10,7 @@ extension Interpreter {
         registerNNBuiltins()
         registerJacobianBuiltins()
         registerFileBuiltins()
+        registerPictureBuiltins()
         registerPythonBuiltins()
     }
 

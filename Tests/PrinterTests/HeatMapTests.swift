@@ -1,0 +1,44 @@
+import XCTest
+@testable import Printer
+import Tensor
+
+/// Heat maps and spy plots: folding, downsampling by largest magnitude, plain and colour text.
+final class HeatMapTests: XCTestCase {
+    func testFoldingOfBatchJacobianShape() {
+        XCTAssertEqual(HeatMap.folded([4, 2, 4, 3]).rows, 8)
+        XCTAssertEqual(HeatMap.folded([4, 2, 4, 3]).columns, 12)
+        XCTAssertEqual(HeatMap.folded([5]).rows, 1)
+        XCTAssertEqual(HeatMap.folded([2, 3, 4]).rows, 6)
+    }
+
+    func testSpyGoldenText() {
+        let t = Tensor(shape: [2, 3], float64: [1, 0, 0, 0, 0, -2])
+        XCTAssertEqual(HeatMap.spy(t, color: false), """
+            non-zero pattern of [2, 3]
+              #..
+              ..#
+              2 of 6 entries are non-zero (33.3%)
+            """)
+    }
+
+    func testHeatMapGoldenTextAndNaN() {
+        let t = Tensor(shape: [2, 2], float64: [1, -1, 0.1, .nan])
+        XCTAssertEqual(HeatMap.render(t, color: false), """
+            heat map of [2, 2]
+              #%
+              +?
+              range [-1, 1]; + * # > 0, - = % < 0 (by |value| / 1), . , tiny, blank = 0; ? = NaN (1)
+            """)
+        XCTAssertTrue(HeatMap.render(t, color: true).contains("\u{1B}[48;5;"), "colour mode uses ANSI backgrounds")
+    }
+
+    func testDownsamplingKeepsTheLargestMagnitude() {
+        var v = [Double](repeating: 0, count: 200 * 200)
+        v[150 * 200 + 199] = -5   // one entry in the last cell
+        let text = HeatMap.spy(Tensor(shape: [200, 200], float64: v), color: false)
+        let lines = text.split(separator: "\n")
+        XCTAssertTrue(lines[0].contains("7x4 entries per cell"), String(lines[0]))
+        XCTAssertEqual(lines.count, 1 + 29 + 1)
+        XCTAssertTrue(lines[1 + 150 / 7].hasSuffix("#"))
+    }
+}
