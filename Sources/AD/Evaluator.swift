@@ -20,6 +20,10 @@ public struct Evaluator {
     public private(set) var peakBytes = 0
     /// Polled between equations; returning true stops the run with `Interrupted`.
     public var shouldStop: () -> Bool
+    /// Seconds spent in each equation of the last run (filled when `profiling` is on).
+    public private(set) var equationSeconds: [Double] = []
+    /// Whether to time every equation.
+    public var profiling = false
 
     /// Creates an evaluator.
     public init(shouldStop: @escaping () -> Bool = { false }) { self.shouldStop = shouldStop }
@@ -37,9 +41,12 @@ public struct Evaluator {
         for (v, t) in zip(program.inputs, inputs) { env[v.id] = t; live += t.byteCount }
         for (v, t) in program.constants { env[v.id] = t; live += t.byteCount }
         peakBytes = live
+        equationSeconds = []
         for (i, eq) in program.equations.enumerated() {
             if shouldStop() { throw Interrupted() }
+            let started = profiling ? now() : 0
             let outs = try Eval.apply(eq.primitive, eq.inputs.map { env[$0.id]! })
+            if profiling { equationSeconds.append(now() - started) }
             for (v, t) in zip(eq.outputs, outs) { env[v.id] = t; live += t.byteCount }
             peakBytes = max(peakBytes, live)
             for v in Set(eq.inputs) where lastUse[v.id] == i {

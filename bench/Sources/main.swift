@@ -92,6 +92,15 @@ if only == nil || only == "jacobian" {
             let flops = Cost.flops(stager.last!.program)
             let t = try median { _ = try stager.run(key: "w", [x], transform) }
             let rate = Double(flops) / t / 1e9
+            if CommandLine.arguments.contains("--profile") {
+                var ev = Evaluator()
+                ev.profiling = true
+                let program = stager.last!.program
+                _ = try ev.run(program, [x.concrete!])
+                for (eq, s) in zip(program.equations, ev.equationSeconds) {
+                    print("    \(fixed(s * 1e3, 3)) ms  \(eq.primitive.name) \(eq.primitive.parameterText) -> \(program.type(of: eq.outputs[0]))")
+                }
+            }
             let share = peak > 0 ? fixed(100 * rate / peak, 0) + "%" : "-"
             print(pad("\(mode) \(name)", 44) + pad(fixed(t * 1e3, 3) + " ms", 12) + pad(fixed(rate), 10) + share)
         }

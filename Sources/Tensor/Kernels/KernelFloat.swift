@@ -56,12 +56,36 @@ func broadcastZip<T, U>(_ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape, out: Shape
                     let x = pa[0]
                     for i in 0..<n { o[i] = f(x, pb[i]) }
                 } else {
-                    BroadcastLoop(outShape: out, operands: [sa, sb]).forEachRow { base, offs, inner, st in
-                        var ia = offs[0], ib = offs[1]
-                        let s0 = st[0], s1 = st[1]
-                        for j in 0..<inner {
-                            o[base + j] = f(pa[ia], pb[ib])
-                            ia += s0; ib += s1
+                    // The loop over rows is written out here (not through a closure) so that `f`
+                    // is inlined and the inner loops vectorise.
+                    let loop = BroadcastLoop(outShape: out, operands: [sa, sb])
+                    let r = out.rank, inner = out[r - 1]
+                    let stA = loop.strides[0], stB = loop.strides[1]
+                    let ia1 = stA[r - 1], ib1 = stB[r - 1]
+                    var index = [Int](repeating: 0, count: r)
+                    var offA = 0, offB = 0, base = 0
+                    while base < n {
+                        if ia1 == 1 && ib1 == 1 {
+                            for j in 0..<inner { o[base + j] = f(pa[offA + j], pb[offB + j]) }
+                        } else if ia1 == 1 && ib1 == 0 {
+                            let y = pb[offB]
+                            for j in 0..<inner { o[base + j] = f(pa[offA + j], y) }
+                        } else if ia1 == 0 && ib1 == 1 {
+                            let x = pa[offA]
+                            for j in 0..<inner { o[base + j] = f(x, pb[offB + j]) }
+                        } else {
+                            var ia = offA, ib = offB
+                            for j in 0..<inner { o[base + j] = f(pa[ia], pb[ib]); ia += ia1; ib += ib1 }
+                        }
+                        base += inner
+                        var d = r - 2
+                        while d >= 0 {
+                            index[d] += 1
+                            offA += stA[d]; offB += stB[d]
+                            if index[d] < out[d] { break }
+                            offA -= stA[d] * out[d]; offB -= stB[d] * out[d]
+                            index[d] = 0
+                            d -= 1
                         }
                     }
                 }
