@@ -80,7 +80,9 @@ public final class Interpreter {
                     result.diagnostics.append(Diagnostic(.error, e.message, range: s.range, hint: e.hint))
                     if !keepGoing { return result }
                 } catch is Interrupted {
-                    result.diagnostics.append(Diagnostic(.error, "interrupted (Ctrl-C); variables are as they were before this line", range: nil))
+                    // Like Python's KeyboardInterrupt: what already ran (earlier statements,
+                    // finished loop iterations) keeps its effects.
+                    result.diagnostics.append(Diagnostic(.error, "KeyboardInterrupt: interrupted by Ctrl-C; assignments that ran before it are kept", range: nil))
                     return result
                 } catch let e as ControlFlow {
                     result.diagnostics.append(Diagnostic(.error, e.message, range: s.range))

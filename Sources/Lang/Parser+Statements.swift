@@ -208,9 +208,9 @@ extension Parser {
             _ = try parseExpression()  // return annotations are accepted and ignored
         }
         functionDepth += 1
-        let (body, isBlock) = try parseSuite(after: keyword, construct: "function definition")
+        let body = try parseSuite(after: keyword, construct: "function definition")
         functionDepth -= 1
-        lastStatementIsOpen = isBlock
+        lastStatementIsOpen = true
         return .functionDef(name: name, parameters: parameters, body: body, range(from: keyword.range.start))
     }
 
@@ -220,8 +220,8 @@ extension Parser {
         let target = try parseForTarget()
         try expect(.in, "'in' after the loop target")
         let iterable = try parseExpressionList()
-        let (body, isBlock) = try parseSuite(after: keyword, construct: "'for' statement")
-        lastStatementIsOpen = isBlock
+        let body = try parseSuite(after: keyword, construct: "'for' statement")
+        lastStatementIsOpen = true
         return .for(target, iterable, body, range(from: keyword.range.start))
     }
 
@@ -229,34 +229,29 @@ extension Parser {
     private mutating func parseIf() throws(SyntaxError) -> Statement {
         let start = current.range.start
         var clauses: [(Expr, [Statement])] = []
-        var lastIsBlock = false
         var keyword = advance()
         while true {
             let condition = try parseExpression()
             let construct = keyword.kind == .keyword(.if) ? "'if' statement" : "'elif' statement"
-            let (body, isBlock) = try parseSuite(after: keyword, construct: construct)
-            clauses.append((condition, body))
-            lastIsBlock = isBlock
+            clauses.append((condition, try parseSuite(after: keyword, construct: construct)))
             guard let elif = consume(.elif) else { break }
             keyword = elif
         }
         var otherwise: [Statement]?
         if let elseKeyword = consume(.else) {
-            let (body, isBlock) = try parseSuite(after: elseKeyword, construct: "'else'")
-            otherwise = body
-            lastIsBlock = isBlock
+            otherwise = try parseSuite(after: elseKeyword, construct: "'else'")
         }
-        lastStatementIsOpen = lastIsBlock || otherwise == nil
+        lastStatementIsOpen = true
         return .if(clauses, else: otherwise, range(from: start))
     }
 
     /// Parses `: body` after a compound statement header: simple statements on the same line,
-    /// or a newline and an indented block. Returns the body and whether it was an indented block.
+    /// or a newline and an indented block.
     private mutating func parseSuite(after keyword: Token, construct: String)
-        throws(SyntaxError) -> (body: [Statement], isBlock: Bool)
+        throws(SyntaxError) -> [Statement]
     {
         try expect(.colon, "':' to end the \(keyword.text) header")
-        guard current.kind == .newline else { return (try parseSimpleStatements(), false) }
+        guard current.kind == .newline else { return try parseSimpleStatements() }
         advance()
         // At the end of the text the lexer closes open blocks before `.endOfInput`.
         let endOfInputFollows = tokens[position...].first { $0.kind != .dedent }?.kind == .endOfInput
@@ -273,7 +268,7 @@ extension Parser {
                 body += try parseStatement()
             }
             advance()
-            return (body, true)
+            return body
         case .name, .int, .float, .string, .keyword, .symbol, .newline, .dedent, .endOfInput:
             throw .error("expected an indented block after \(construct) on line \(keyword.range.start.line)",
                          at: current.range, hint: "indent the body, e.g. by 4 spaces")

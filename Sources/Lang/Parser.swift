@@ -27,15 +27,16 @@ public enum ParseResult: Sendable {
 ///
 /// With `interactive: false` (script files) the end of the text ends every open block.
 /// With `interactive: true` (the prompt) the caller passes the lines typed so far joined with
-/// `"\n"`, as Python's `codeop` does: a compound statement whose body could still grow (an
-/// indented block, or an `if` without `else`) is complete only once an empty last line follows
-/// it, and an empty line right after a block header is an error.
+/// `"\n"`, as Python's `codeop` does: a compound statement (`def`, `for`, `if`), even one whose
+/// body is on the header's line, is complete only once an empty last line follows it, and an
+/// empty line right after a block header is an error.
 ///
 /// ```swift
 /// parse("y = f(x, dim=1)")                              // .complete([.assign(...)])
 /// parse("f(x,")                                         // .incomplete
 /// parse("def f(x):\n    return x", interactive: true)    // .incomplete
 /// parse("def f(x):\n    return x\n", interactive: true)  // .complete([.functionDef(...)])
+/// parse("for i in xs: print(i)", interactive: true)      // .incomplete, as at Python's >>>
 /// parse("f(x) = 1")                                     // .failure(invalid assignment target)
 /// ```
 public func parse(_ source: String, interactive: Bool = false) -> ParseResult {
@@ -77,9 +78,9 @@ struct Parser {
     var position = 0
     /// How many `def` bodies enclose the current statement (`return` is only valid inside one).
     var functionDepth = 0
-    /// Whether the last statement parsed could still take more lines: an indented block, or an
-    /// `if` without `else`. Compound statements set it after their body, so at the top level it
-    /// describes the last top-level statement.
+    /// Whether the last statement parsed is a compound statement (`def`, `for`, `if`), which at
+    /// the prompt ends only at a blank line. Compound statements set it after their body, so at
+    /// the top level it describes the last top-level statement.
     var lastStatementIsOpen = false
     /// How deeply the current expression is nested (brackets, unary operators, lambdas...).
     var nestingDepth = 0

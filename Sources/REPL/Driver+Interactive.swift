@@ -24,9 +24,10 @@ extension Driver {
                 buffer = []
                 write("\n")
             case .interrupted:
+                // As Python does: leave the dropped line on screen, then a line of its own.
                 buffer = []
                 Interrupt.clear()
-                write("KeyboardInterrupt\n")
+                write("\nKeyboardInterrupt\n")
             case .line(let line):
                 if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                     editor.addHistory(line)
@@ -53,8 +54,15 @@ extension Driver {
 
     /// Tab completions for the text before the cursor: `:commands`, variables and builtins,
     /// attributes after a dot (tensor methods, object attributes), file paths inside strings
-    /// and after `:load`/`:save`.
+    /// and after `:load`/`:save`. In the indentation (nothing but blanks before the cursor),
+    /// TAB indents by four spaces, as it indents in Python's REPL.
+    ///
+    /// ```swift
+    /// driver.completions(for: "jacr")   // ["jacrev"]
+    /// driver.completions(for: "    ")   // ["    "]: four more spaces of indentation
+    /// ```
     public func completions(for before: String) -> [String] {
+        if before.allSatisfy(\.isWhitespace) { return [Self.indentation] }
         let context = CompletionContext(lineBeforeCursor: before, pathCommands: [":load", ":save"])
         let word = context.word
         switch context.kind {
@@ -76,6 +84,9 @@ extension Driver {
             return names.filter { $0.hasPrefix(word) }.sorted()
         }
     }
+
+    /// What TAB inserts in the indentation of a line.
+    static let indentation = "    "
 
     func attributeNames(of v: Value) -> [String] {
         switch v {

@@ -405,9 +405,16 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(isIncomplete("if x:\n    y\nelse:\n    z\n# comment", interactive: true))
         XCTAssertEqual(statements("def f(x):\n    return x\n", interactive: true), "def f(x):\n    return x")
         XCTAssertEqual(statements("if x: y\n  ", interactive: true), "if x:\n    y")
-        XCTAssertEqual(statements("def f(x): return x", interactive: true), "def f(x):\n    return x")
-        XCTAssertEqual(statements("if a: b\nelse: c", interactive: true), "if a:\n    b\nelse:\n    c")
-        XCTAssertEqual(statements("if x:\n    y\nelse: z", interactive: true), "if x:\n    y\nelse:\n    z")
+        // As at Python's >>> prompt, even a body on the header's line waits for a blank line.
+        for source in ["def f(x): return x", "for i in xs: print(i)", "if a: b\nelse: c",
+                       "if x:\n    y\nelse: z"] {
+            XCTAssertTrue(isIncomplete(source, interactive: true), source)
+        }
+        XCTAssertEqual(statements("def f(x): return x\n", interactive: true), "def f(x):\n    return x")
+        XCTAssertEqual(statements("for i in xs: print(i)\n", interactive: true), "for i in xs:\n    print(i)")
+        XCTAssertEqual(statements("if a: b\nelse: c\n", interactive: true), "if a:\n    b\nelse:\n    c")
+        XCTAssertEqual(statements("if x:\n    y\nelse: z\n", interactive: true), "if x:\n    y\nelse:\n    z")
+        XCTAssertEqual(statements("def f(x): return x", interactive: false), "def f(x):\n    return x")
         XCTAssertEqual(statements("x = 1", interactive: true), "x = 1")
         XCTAssertEqual(statements("def f(x):\n    return x"), "def f(x):\n    return x")
     }
