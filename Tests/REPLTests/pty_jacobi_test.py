@@ -231,8 +231,8 @@ def run(binary):
             require_match(r"\n\[2\]\n$", output, "x.shape")
         check("TAB completes x.sh to x.shape", attribute_completion)
 
-        check("TAB completes :he to :help",
-              lambda: require_match(r"\nCommands:\n(.*\n)*\s*:quit", s.enter(":he" + TAB), ":help"))
+        check("TAB completes :hel to :help",
+              lambda: require_match(r"\nCommands:\n(.*\n)*\s*:quit", s.enter(":hel" + TAB), ":help"))
 
         def interrupt_at_prompt():
             s.type("x = 99")
