@@ -2,6 +2,7 @@ import Tensor
 
 /// Thrown when an evaluation is stopped by the user (Ctrl-C).
 public struct Interrupted: Error, CustomStringConvertible {
+    /// Creates the error.
     public init() {}
     public var description: String { "interrupted" }
 }

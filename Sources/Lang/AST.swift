@@ -71,6 +71,7 @@ public struct ComprehensionClause: Sendable {
     public var iterable: Expr
     /// `if` filters applied after this clause.
     public var conditions: [Expr]
+    /// Creates a clause.
     public init(target: Target, iterable: Expr, conditions: [Expr]) {
         self.target = target; self.iterable = iterable; self.conditions = conditions
     }
@@ -86,6 +87,7 @@ public enum Argument: Sendable {
 
 /// A lambda parameter, optionally with a default, or `*args` / `**kwargs`.
 public struct Parameter: Sendable {
+    /// Plain, `*args` or `**kwargs`.
     public enum Kind: Sendable { case normal, star, doubleStar }
     /// The parameter's name.
     public var name: String
@@ -93,6 +95,7 @@ public struct Parameter: Sendable {
     public var defaultValue: Expr?
     /// Whether this is a plain, `*args` or `**kwargs` parameter.
     public var kind: Kind
+    /// Creates a parameter.
     public init(name: String, defaultValue: Expr? = nil, kind: Kind = .normal) {
         self.name = name; self.defaultValue = defaultValue; self.kind = kind
     }

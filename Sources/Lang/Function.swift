@@ -61,6 +61,7 @@ public struct CallArguments {
     /// Ranges of the positional arguments, when known.
     public var positionalRanges: [SourceRange?] = []
 
+    /// Creates call arguments.
     public init(_ positional: [Value], keywords: [(String, Value)] = [], range: SourceRange? = nil) {
         self.positional = positional; self.keywords = keywords; self.range = range
     }

@@ -25,8 +25,11 @@ public enum DictKey: Hashable, Sendable, CustomStringConvertible {
 public struct OrderedDict: Sendable {
     public private(set) var keys: [DictKey] = []
     private var storage: [DictKey: Value] = [:]
+    /// An empty dict.
     public init() {}
+    /// A dict from pairs in order (a repeated key keeps its first position and last value).
     public init(_ pairs: [(DictKey, Value)]) { for (k, v) in pairs { self[k] = v } }
+    /// The value for a key; assigning nil removes the key.
     public subscript(key: DictKey) -> Value? {
         get { storage[key] }
         set {
@@ -40,6 +43,7 @@ public struct OrderedDict: Sendable {
     }
     /// Key-value pairs in insertion order.
     public var pairs: [(DictKey, Value)] { keys.map { ($0, storage[$0]!) } }
+    /// Number of keys.
     public var count: Int { keys.count }
 }
 
@@ -111,6 +115,7 @@ public final class Object: @unchecked Sendable {
     public var reprOverride: (() -> String)?
     /// Makes the object callable.
     public var call: Function?
+    /// Creates an object with a type name, attributes and an optional call.
     public init(typeName: String, attributes: OrderedDict = OrderedDict(), call: Function? = nil) {
         self.typeName = typeName; self.attributes = attributes; self.call = call
     }

@@ -9,7 +9,9 @@ import AD
 /// let layer = Linear(4, 8, generator: &g)   // Linear(in_features=4, out_features=8, bias=True)
 /// ```
 public final class Linear: Module {
+    /// Size of each input sample.
     public let inFeatures: Int
+    /// Size of each output sample.
     public let outFeatures: Int
 
     /// Creates a layer with PyTorch's default initialisation.
@@ -36,7 +38,9 @@ public final class Linear: Module {
 
 /// `nn.LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True)`.
 public final class LayerNorm: Module {
+    /// The trailing dimensions normalised over.
     public let normalizedShape: [Int]
+    /// Added to the variance for numerical stability.
     public let eps: Double
 
     /// Creates a layer with weight ones and bias zeros, as PyTorch.
@@ -91,6 +95,7 @@ public enum ActivationKind {
 
 /// A parameter-free layer (`nn.Tanh()`, `nn.GELU()`, `nn.Softmax(dim=-1)`, ...).
 public final class Activation: Module {
+    /// Which function the layer applies.
     public let kind: ActivationKind
 
     /// Creates the layer.

@@ -13,6 +13,7 @@ import Tensor
 public enum HeatMap {
     /// The largest picture, in character cells.
     public static let maxColumns = 64
+    /// The tallest picture, in character rows.
     public static let maxRows = 32
 
     /// Rows and columns of the 2-D folding of a shape.

@@ -8,7 +8,9 @@
 public enum BLASCheck {
     /// The outcome: pass/fail and one line per case.
     public struct Report {
+        /// Whether every case agreed.
         public var passed: Bool
+        /// One line per failing case and a summary.
         public var text: String
     }
 

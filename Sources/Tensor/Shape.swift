@@ -13,10 +13,14 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
 
     /// Creates a shape from dimension sizes.
     public init(_ dims: [Int]) { self.dims = dims }
+    /// `let s: Shape = [2, 3]`.
     public init(arrayLiteral elements: Int...) { self.dims = elements }
 
+    /// Collection conformance: dimension indices `0..<rank`.
     public var startIndex: Int { 0 }
+    /// Collection conformance: one past the last dimension.
     public var endIndex: Int { dims.count }
+    /// The size of dimension `i`.
     public subscript(i: Int) -> Int {
         get { dims[i] }
         set { dims[i] = newValue }

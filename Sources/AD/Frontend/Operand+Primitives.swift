@@ -43,9 +43,13 @@ extension Operand {
     /// A 0-d constant with this operand's dtype.
     public func constant(_ v: Double) -> Operand { .scalar(v, dtype) }
 
+    /// Elementwise sum (broadcasting, dtypes promoted).
     public static func + (a: Operand, b: Operand) throws -> Operand { try binary(.add, a, b) }
+    /// Elementwise difference.
     public static func - (a: Operand, b: Operand) throws -> Operand { try binary(.sub, a, b) }
+    /// Elementwise product.
     public static func * (a: Operand, b: Operand) throws -> Operand { try binary(.mul, a, b) }
+    /// Elementwise quotient.
     public static func / (a: Operand, b: Operand) throws -> Operand { try binary(.div, a, b) }
     public static prefix func - (a: Operand) throws -> Operand { try a.unary(.neg) }
 

@@ -6,7 +6,9 @@ import Tensor
 /// let t = TensorType(shape: [32, 4], dtype: .float32)
 /// ```
 public struct TensorType: Hashable, Sendable, CustomStringConvertible {
+    /// The dimensions.
     public var shape: Shape
+    /// The element type.
     public var dtype: DType
     /// Creates a type.
     public init(shape: Shape, dtype: DType) { self.shape = shape; self.dtype = dtype }
@@ -29,6 +31,7 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
 
 /// A variable of a program: an index into the program's type table.
 public struct Var: Hashable, Sendable, Comparable {
+    /// Index into the program's type table.
     public var id: Int
     /// Creates a variable reference.
     public init(_ id: Int) { self.id = id }
@@ -37,8 +40,11 @@ public struct Var: Hashable, Sendable, Comparable {
 
 /// One equation: `outputs = primitive(inputs)`.
 public struct Equation: Sendable {
+    /// The operation.
     public var primitive: Primitive
+    /// Operands, in the primitive's order.
     public var inputs: [Var]
+    /// Results.
     public var outputs: [Var]
     /// Creates an equation.
     public init(_ primitive: Primitive, inputs: [Var], outputs: [Var]) {

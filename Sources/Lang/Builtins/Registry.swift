@@ -11,6 +11,7 @@ public struct BuiltinParameter: Sendable {
     public var variadic: Bool
     /// Keyword-only.
     public var keywordOnly: Bool
+    /// Creates a parameter description.
     public init(_ name: String, _ defaultText: String? = nil, variadic: Bool = false, keywordOnly: Bool = false) {
         self.name = name; self.defaultText = defaultText; self.variadic = variadic; self.keywordOnly = keywordOnly
     }
@@ -208,6 +209,7 @@ public final class BuiltinRegistry: @unchecked Sendable {
     /// Names in registration order.
     public private(set) var names: [String] = []
 
+    /// An empty registry (the interpreter fills it).
     public init() {}
 
     /// Adds a builtin. `params` uses a compact syntax: `"input"`, `"dim=None"`, `"*tensors"`, `"|keyword_only=1"`.

@@ -11,9 +11,13 @@ import CBLAS
 /// let mm = DotDimensions(lhsContracting: [1], rhsContracting: [0])
 /// ```
 public struct DotDimensions: Hashable, Sendable {
+    /// Dimensions of the left operand summed over.
     public var lhsContracting: [Int]
+    /// Dimensions of the right operand summed over, paired with `lhsContracting`.
     public var rhsContracting: [Int]
+    /// Batch dimensions of the left operand.
     public var lhsBatch: [Int]
+    /// Batch dimensions of the right operand, paired with `lhsBatch`.
     public var rhsBatch: [Int]
 
     /// Creates dimension numbers.
