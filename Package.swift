@@ -37,6 +37,7 @@ let package = Package(
         .executableTarget(name: "jacobi-bench", dependencies: ["Tensor", "AD"], path: "bench/Sources"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ADTests", dependencies: ["AD", "Tensor", "Lang"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Lang", "AD", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LangTests", dependencies: ["Lang", "REPL"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

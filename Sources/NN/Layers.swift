@@ -44,19 +44,25 @@ public final class LayerNorm: Module {
     public let eps: Double
 
     /// Creates a layer with weight ones and bias zeros, as PyTorch.
-    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = .float32) {
+    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                dtype: DType = .float32) {
         self.normalizedShape = normalizedShape
         self.eps = eps
+        self.elementwiseAffine = elementwiseAffine
         super.init(typeName: "LayerNorm")
         if elementwiseAffine {
             parameters.append(("weight", .tensor(Tensor.full(Shape(normalizedShape), 1, dtype: dtype))))
-            parameters.append(("bias", .tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype))))
+            if bias { parameters.append(("bias", .tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype)))) }
         }
     }
 
+    /// Whether the layer has a learnable weight (and bias).
+    public let elementwiseAffine: Bool
+
     override var extraRepr: String {
         "(" + normalizedShape.map(String.init).joined(separator: ", ") + (normalizedShape.count == 1 ? ",)" : ")")
-            + ", eps=\(pythonRepr(eps)), elementwise_affine=\(parameters.isEmpty ? "False" : "True")"
+            + ", eps=\(pythonRepr(eps)), elementwise_affine=\(elementwiseAffine ? "True" : "False")"
+            + (elementwiseAffine ? ", bias=\(parameter("bias") == nil ? "False" : "True")" : "")
     }
 
     override func forward(_ inputs: [Operand]) throws -> Operand {

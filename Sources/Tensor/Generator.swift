@@ -56,14 +56,16 @@ public struct Generator: Sendable {
     }
 
     /// A uniform sample in `[from, to)` with the resolution of `dtype` (24 or 53 random bits).
+    /// As in PyTorch, the bounds are first converted to the tensor's type, so float32 samples
+    /// (e.g. `nn.Linear`'s initial weights) agree with PyTorch's to the last bit.
     public mutating func uniform(_ from: Double, _ to: Double, dtype: DType) -> Double {
-        let x: Double
         if dtype == .float64 {
-            x = Double(next64() & ((1 << 53) - 1)) * 0x1p-53
-        } else {
-            x = Double(next32() & ((1 << 24) - 1)) * 0x1p-24
+            let x = Double(next64() & ((1 << 53) - 1)) * 0x1p-53
+            return x * (to - from) + from
         }
-        return x * (to - from) + from
+        let x = Double(next32() & ((1 << 24) - 1)) * 0x1p-24
+        let lo = Double(Float(from)), hi = Double(Float(to))
+        return x * (hi - lo) + lo
     }
 }
 

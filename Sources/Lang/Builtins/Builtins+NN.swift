@@ -48,10 +48,11 @@ extension Interpreter {
         registry.add("Dropout", ["p=0.5", "inplace=False"], topic: t, summary: "the identity (Jacobi evaluates in eval mode)") { a in
             .module(Activation(.dropout(p: try a.double("p", default: 0.5))))
         }
-        registry.add("LayerNorm", ["normalized_shape", "eps=1e-05", "elementwise_affine=True", "|dtype=None"], topic: t,
+        registry.add("LayerNorm", ["normalized_shape", "eps=1e-05", "elementwise_affine=True", "bias=True", "|dtype=None"], topic: t,
                      summary: "layer normalisation over the trailing dimensions") { a in
             .module(LayerNorm(try a.intList("normalized_shape") ?? [], eps: try a.double("eps", default: 1e-5),
-                              elementwiseAffine: try a.bool("elementwise_affine", default: true), dtype: try a.dtype("dtype") ?? .float32))
+                              elementwiseAffine: try a.bool("elementwise_affine", default: true),
+                              bias: try a.bool("bias", default: true), dtype: try a.dtype("dtype") ?? .float32))
         }
         registry.add("Sequential", ["*layers", "|**named"], topic: t,
                      summary: "layers applied in order; children by position or by name",
