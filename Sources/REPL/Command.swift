@@ -94,6 +94,12 @@ struct Command {
                 _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!, receiver: nil))),
                                     CallArguments([try interp.evaluateSource(arg)]), range: nil)
             },
+            Command(name: "cost", usage: ":cost EXPR", summary: "FLOPs and peak memory of EXPR's program, without running it") { arg in
+                try Command.cost(d, arg)
+            },
+            Command(name: "compare", usage: ":compare EXPR, EXPR, ...", summary: "shapes, median times, ratios, FLOPs, memory and agreement in one table") { arg in
+                try Command.compare(d, arg)
+            },
             Command(name: "time", usage: ":time EXPR", summary: "median run time over repeated runs, compile time apart, peak memory") { arg in
                 let s = try interp.stageable(arg)
                 let key = "time:\(arg)"
@@ -180,3 +186,79 @@ func formatFixed(_ x: Double, _ digits: Int) -> String {
     }
     return s
 }
+
+// MARK: - :cost and :compare
+
+extension Command {
+    /// `:cost EXPR`: FLOPs and peak memory of the optimised program, without running it.
+    static func cost(_ d: Driver, _ arg: String) throws {
+        let (program, _) = try d.interpreter.traceProgram(arg)
+        d.write("\(ProgramPrinter.formatCount(Cost.flops(program))) flops, peak memory \(formatBytes(Cost.peakBytes(program))), "
+                + "\(program.equations.count) equations (estimated from the program, nothing was run)\n")
+    }
+
+    /// `:compare EXPR, EXPR, ...`: one row per expression with its result shape, median time,
+    /// ratio to the fastest, FLOPs, peak memory, and whether it agrees with the first.
+    static func compare(_ d: Driver, _ arg: String) throws {
+        guard case .complete(let statements) = parse(arg), statements.count == 1, case .expression(let e) = statements[0] else {
+            throw Diagnostic(.error, "usage: :compare EXPR, EXPR, ...", range: nil)
+        }
+        let items: [Expr]
+        if case .tuple(let xs, _) = e { items = xs } else { items = [e] }
+        let chars = Array(arg.unicodeScalars)
+        func text(_ x: Expr) -> String {
+            String(String.UnicodeScalarView(chars[x.range.start.offset..<x.range.end.offset]))
+        }
+        struct Row { var text: String; var shape: Shape; var median: Double; var flops: Int; var peak: Int; var result: Tensor }
+        var rows: [Row] = []
+        for item in items {
+            let source = text(item)
+            let s = try d.interpreter.stageable(source)
+            let key = "compare:\(source)"
+            let first = try d.interpreter.stager.run(key: key, s.inputs, s.function)
+            var times: [Double] = []
+            let start = now()
+            repeat {
+                _ = try d.interpreter.stager.run(key: key, s.inputs, s.function)
+                times.append(d.interpreter.stager.last!.runSeconds)
+            } while (now() - start < 0.3 && times.count < 100) || times.count < 3
+            times.sort()
+            let report = d.interpreter.stager.last!
+            rows.append(Row(text: source, shape: first[0].shape, median: times[times.count / 2],
+                            flops: Cost.flops(report.program), peak: report.peakBytes, result: first[0].concrete!))
+        }
+        let fastest = rows.map(\.median).min() ?? 1
+        let table = rows.enumerated().map { i, r -> [String] in
+            [r.text, formatShape(r.shape), d.stableOutput ? "<time>" : formatSeconds(r.median),
+             d.stableOutput ? "<ratio>" : formatFixed(r.median / max(fastest, 1e-12), 1) + "x",
+             ProgramPrinter.formatCount(r.flops), formatBytes(r.peak),
+             i == 0 ? "(reference)" : agreement(r.result, rows[0].result)]
+        }
+        d.write(Lang_table(["expression", "shape", "median", "vs fastest", "flops", "peak memory", "agrees"], table) + "\n")
+    }
+
+    /// Whether two results agree: equal shapes with allclose, or a full batch Jacobian
+    /// `[B, m, B, n]` whose diagonal blocks are the other's `[B, m, n]`, or equal element counts.
+    static func agreement(_ a: Tensor, _ b: Tensor) -> String {
+        func close(_ x: [Double], _ y: [Double]) -> Bool {
+            zip(x, y).allSatisfy { p, q in abs(p - q) <= 1e-6 + 1e-4 * abs(q) }
+        }
+        if a.shape == b.shape { return close(a.doubles, b.doubles) ? "yes" : "NO" }
+        /// A full Jacobian [B, M, B, N] against per-sample blocks [B, M, N].
+        func diagonal(_ full: Tensor, _ blocks: Tensor) -> String? {
+            guard full.rank == 4, blocks.rank == 3 else { return nil }
+            let (bsz, mm, n) = (blocks.shape[0], blocks.shape[1], blocks.shape[2])
+            guard full.shape == Shape([bsz, mm, bsz, n]) else { return nil }
+            let f = full.doubles
+            var diag: [Double] = []
+            for i in 0..<bsz { for r in 0..<mm { for c in 0..<n { diag.append(f[((i * mm + r) * bsz + i) * n + c]) } } }
+            return close(diag, blocks.doubles) ? "yes (diagonal blocks)" : "NO"
+        }
+        if let s = diagonal(a, b) ?? diagonal(b, a) { return s }
+        if a.elementCount == b.elementCount { return close(a.doubles, b.doubles) ? "yes (reshaped)" : "NO" }
+        return "-"
+    }
+}
+
+/// The text table helper, under a name the extension above can reach.
+func Lang_table(_ header: [String], _ rows: [[String]]) -> String { table(header, rows) }

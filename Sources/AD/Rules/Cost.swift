@@ -22,4 +22,20 @@ public enum Cost {
     public static func flops(_ p: Program) -> Int {
         p.equations.reduce(0) { $0 + flops($1, p) }
     }
+
+    /// The peak of live bytes the `Evaluator` will reach on this program (inputs and constants
+    /// included), computed from the types alone, without running anything.
+    public static func peakBytes(_ p: Program) -> Int {
+        var lastUse = [Int](repeating: -1, count: p.types.count)
+        for (i, eq) in p.equations.enumerated() { for v in eq.inputs { lastUse[v.id] = i } }
+        for v in p.outputs { lastUse[v.id] = Int.max }
+        var live = p.inputs.reduce(0) { $0 + p.type(of: $1).byteCount } + p.constants.reduce(0) { $0 + $1.1.byteCount }
+        var peak = live
+        for (i, eq) in p.equations.enumerated() {
+            live += eq.outputs.reduce(0) { $0 + p.type(of: $1).byteCount }
+            peak = max(peak, live)
+            for v in Set(eq.inputs) where lastUse[v.id] == i { live -= p.type(of: v).byteCount }
+        }
+        return peak
+    }
 }
