@@ -25,6 +25,9 @@ public struct Evaluator {
     public private(set) var equationSeconds: [Double] = []
     /// Whether to time every equation.
     public var profiling = false
+    /// Called after each equation with the work done and the total (in FLOPs, at least 1 per
+    /// equation), for progress bars.
+    public var progress: ((Int, Int) -> Void)?
 
     /// Creates an evaluator.
     public init(shouldStop: @escaping () -> Bool = { false }) { self.shouldStop = shouldStop }
@@ -43,11 +46,18 @@ public struct Evaluator {
         for (v, t) in program.constants { env[v.id] = t; live += t.byteCount }
         peakBytes = live
         equationSeconds = []
+        let weights = progress == nil ? [] : program.equations.map { max(1, Cost.flops($0, program)) }
+        let totalWork = weights.reduce(0, +)
+        var doneWork = 0
         for (i, eq) in program.equations.enumerated() {
             if shouldStop() { throw Interrupted() }
             let started = profiling ? now() : 0
             let outs = try Eval.apply(eq.primitive, eq.inputs.map { env[$0.id]! })
             if profiling { equationSeconds.append(now() - started) }
+            if let progress {
+                doneWork += weights[i]
+                progress(doneWork, totalWork)
+            }
             for (v, t) in zip(eq.outputs, outs) { env[v.id] = t; live += t.byteCount }
             peakBytes = max(peakBytes, live)
             for v in Set(eq.inputs) where lastUse[v.id] == i {

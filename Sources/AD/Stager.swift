@@ -37,6 +37,8 @@ public final class Stager {
     public private(set) var last: Report?
     /// Polled between equations; true stops evaluation with `Interrupted`.
     public var shouldStop: () -> Bool = { false }
+    /// Progress of the running program (work done, total), for progress bars.
+    public var progress: ((Int, Int) -> Void)?
     /// Whether to cache programs (on by default).
     public var cachingEnabled = true
     /// Called with the optimised program before it runs; throwing refuses the run
@@ -76,6 +78,7 @@ public final class Stager {
         let compiled = now()
         try beforeRun?(program)
         var evaluator = Evaluator(shouldStop: shouldStop)
+        evaluator.progress = progress
         let outs = try evaluator.run(program, tensors)
         last = Report(program: program, compileSeconds: hit ? 0 : compiled - start, runSeconds: now() - compiled,
                       peakBytes: evaluator.peakBytes, cacheHit: hit)

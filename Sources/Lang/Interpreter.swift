@@ -38,6 +38,13 @@ public final class Interpreter {
     /// Whether pictures (heat maps) may use ANSI colours: set by the REPL when stdout is a
     /// terminal and `NO_COLOR` is not set.
     public var useColor = false
+    /// Programs whose estimated peak memory exceeds this many bytes are refused before they
+    /// run (`:set memlimit`); half the machine's memory by default.
+    public var memoryLimit = defaultMemoryLimit()
+    /// Progress of long computations (work done, total): the REPL draws a bar on a terminal.
+    public var progress: ((Int, Int) -> Void)? {
+        didSet { stager.progress = progress }
+    }
     /// Printing options for tensors.
     public var printOptions = PrintOptions()
     /// Changes whenever a global is assigned, so cached programs that may close over it are dropped.
@@ -53,6 +60,7 @@ public final class Interpreter {
         self.output = output
         self.warn = warn
         registerAllBuiltins()
+        installMemoryGuard()
     }
 
     /// Parses and runs `source` (a script, or one complete interactive input). Bare expressions
@@ -78,6 +86,10 @@ public final class Interpreter {
                     if !keepGoing { return result }
                 } catch let e as TensorError {
                     result.diagnostics.append(Diagnostic(.error, e.message, range: s.range, hint: e.hint))
+                    if !keepGoing { return result }
+                } catch let e as MemoryLimitExceeded {
+                    result.diagnostics.append(Diagnostic(.error, "\(e)", range: s.range,
+                                                         hint: "raise the limit with :set memlimit, or use chunk_size= on vmap/jacrev"))
                     if !keepGoing { return result }
                 } catch is Interrupted {
                     // Like Python's KeyboardInterrupt: what already ran (earlier statements,

@@ -94,6 +94,24 @@ struct Command {
                 _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!, receiver: nil))),
                                     CallArguments([try interp.evaluateSource(arg)]), range: nil)
             },
+            Command(name: "set", usage: ":set [memlimit SIZE]", summary: "show or change settings (memlimit: refuse programs needing more, e.g. 4GB)") { arg in
+                let parts = arg.split(separator: " ", maxSplits: 1).map(String.init)
+                if parts.isEmpty {
+                    d.write("memlimit \(formatByteCount(interp.memoryLimit))\n")
+                    return
+                }
+                guard parts[0] == "memlimit", parts.count == 2 else {
+                    throw Diagnostic(.error, "unknown setting '\(parts[0])'", range: nil, hint: "settings: memlimit SIZE (e.g. :set memlimit 4GB)")
+                }
+                guard let bytes = parseByteCount(parts[1]) else {
+                    throw Diagnostic(.error, "cannot read '\(parts[1])' as a size", range: nil, hint: "e.g. 4GB, 512MB, 2e9")
+                }
+                interp.memoryLimit = bytes
+                d.write("memlimit \(formatByteCount(bytes))\n")
+            },
+            Command(name: "explain", usage: ":explain EXPR", summary: "how a Jacobian request is computed, why, its structure, and the other ways' costs") { arg in
+                d.write(try Explain.explain(arg, interp) + "\n")
+            },
             Command(name: "cost", usage: ":cost EXPR", summary: "FLOPs and peak memory of EXPR's program, without running it") { arg in
                 try Command.cost(d, arg)
             },

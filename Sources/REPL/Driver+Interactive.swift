@@ -14,6 +14,8 @@ extension Driver {
         editor.completer = { [unowned self] before, _ in self.completions(for: before) }
         editor.pathCommands = [":load", ":save"]
         interpreter.shouldStop = { Interrupt.pending }
+        let bar = ProgressBar()
+        interpreter.progress = { done, total in bar.update(done, total) }
         write("Jacobi \(JacobiVersion.string) — derivatives of neural networks. :help for help, Ctrl-D to quit.\n")
         var buffer: [String] = []
         while !quitRequested {
@@ -43,7 +45,8 @@ extension Driver {
                 editor.addHistory(text)
                 Interrupt.clear()
                 let result = interpreter.run(text, file: "<input>", echo: true,
-                                             onDiagnostic: { [unowned self] d in self.report(d, source: text, file: "<input>") })
+                                             onDiagnostic: { [unowned self] d in bar.finish(); self.report(d, source: text, file: "<input>") })
+                bar.finish()
                 Interrupt.clear()
                 if result.succeeded { recordSuccess(text) }
             }

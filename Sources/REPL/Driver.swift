@@ -23,7 +23,10 @@ public final class Driver {
     /// Echo each input with `>>> ` / `... ` prompts before its output, and send diagnostics to
     /// stdout, so a replayed script reads like the interactive session it records.
     public var transcript = false {
-        didSet { errorOutput = transcript ? { [unowned self] s in self.write(s) } : { fputs($0, stderr) } }
+        didSet {
+            errorOutput = transcript ? { [unowned self] s in self.write(s) } : { fputs($0, stderr) }
+            if transcript { interpreter.warn = { [unowned self] s in self.write("warning: " + s + "\n") } }
+        }
     }
     var lastEchoedLine = -1
     /// Inputs that ran without error, for `:save`.

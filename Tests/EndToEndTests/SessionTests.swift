@@ -63,6 +63,14 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(out.contains("1\n") && out.contains("2\n") && out.contains("name 'nope' is not defined"), out)
     }
 
+    func testATerabyteJacobianIsRefusedInWellUnderASecond() throws {
+        let start = Date()
+        let (out, status) = try runJacobi(["-c", "net = mlp(512, 512)\nx = randn(1024, 512)\nJ = jacobian(net, x, vectorize=True)"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, "the whole process, refusal included")
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(out.contains("the full Jacobian would need 1.1 TB"), out)
+    }
+
     func testVersionNamesTheBLASKernel() throws {
         let (out, status) = try runJacobi(["--version"])
         XCTAssertEqual(status, 0)

@@ -118,6 +118,21 @@ final class InterpreterTests: XCTestCase {
         XCTAssertTrue(error("load('\(dir)/x.pt')")?.message.contains(".npy") == true)
     }
 
+    func testMemoryGuardRefusesATerabyteJacobianQuicklyAndChunksVmap() {
+        run("manual_seed(0)\nnet = mlp(512, 512)\nx = randn(1024, 512)")
+        let d = error("jacobian(net, x, vectorize=True)")   // [1024, 512, 1024, 512] float32 = 1.1 TB
+        XCTAssertTrue(d?.message.contains("would need 1.1 TB") == true, d?.message ?? "no error")
+        XCTAssertTrue(d?.hint?.contains("vmap(jacrev(f))(x)") == true, d?.hint ?? "")
+        XCTAssertNotNil(error("jacobian(net, x)"), "the looped form is refused too")
+        // A vmap over the limit runs in chunks, with the same result.
+        var warnings: [String] = []
+        interp.warn = { warnings.append($0) }
+        run("small = mlp(8, 64, 64, 8)\nxb = randn(64, 8, dtype=float64)\nsmall.double()\nJ = vmap(jacrev(small))(xb)")
+        interp.memoryLimit = 400_000
+        XCTAssertEqual(run("allclose(vmap(jacrev(small))(xb), J, rtol=1e-12, atol=1e-14)"), "True\n")
+        XCTAssertTrue(warnings.contains { $0.contains("in chunks of") }, "\(warnings)")
+    }
+
     func testTraceCacheAndInvalidation() {
         run("k = tensor([2.])\nJ = jacrev(lambda v: v * k)")
         XCTAssertEqual(run("J(tensor([1.]))"), "tensor([[2.]])\n")

@@ -12,8 +12,13 @@ import Synchronization
 /// let y = try Operand.tracer(x).tanh()
 /// let program = try b.finish(outputs: [y])
 /// ```
-public final class Builder {
+public final class Builder: @unchecked Sendable {
     private static let counter = Atomic<Int>(0)
+
+    /// The builder of the function being traced right now (scoped by `trace`), so that large
+    /// results computed from constants alone stay symbolic instead of being evaluated at trace
+    /// time (a Jacobian that is a broadcast weight, say).
+    @TaskLocal static var current: Builder?
 
     /// Creation order; a larger level is an inner trace.
     public let level: Int

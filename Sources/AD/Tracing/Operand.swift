@@ -75,11 +75,20 @@ public func bind(_ primitive: Primitive, _ operands: [Operand]) throws -> [Opera
         target = t.builder
     }
     guard let builder = target else {
+        if let current = Builder.current, current.isActive,
+           let types = try? ShapeRules.infer(primitive, operands.map(\.type)),
+           types.contains(where: { $0.shape.elementCount > stagingThreshold }) {
+            return try current.emit(primitive, operands)
+        }
         return try Eval.apply(primitive, operands.map { $0.concrete! }).map { .tensor($0) }
     }
     guard builder.isActive else { throw Tracer.leakError }
     return try builder.emit(primitive, operands)
 }
+
+/// Results of more elements than this, computed from constants while a function is being
+/// traced, are recorded in the trace rather than evaluated at once.
+let stagingThreshold = 1 << 20
 
 /// `bind` for primitives with one result.
 @inline(__always)

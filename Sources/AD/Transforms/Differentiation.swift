@@ -265,6 +265,19 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escapi
             }
         }
         guard let chunk = chunkSize, chunk > 0, chunk < batch else { return try run(all, batch) }
+        // On concrete arguments, each chunk's batched program is optimised once and evaluated
+        // on its own, so only one chunk's intermediates are alive at a time.
+        let concrete = all.allSatisfy { $0.concrete != nil }
+        var compiled: [Int: Program] = [:]
+        func runChunk(_ operands: [Operand], _ count: Int) throws -> [Operand] {
+            guard concrete else { return try run(operands, count) }
+            if compiled[count] == nil {
+                let closedChunk = try trace(inputTypes: operands.map(\.type)) { try run($0, count) }
+                compiled[count] = try closedChunk.program.optimized()
+            }
+            var evaluator = Evaluator()
+            return try evaluator.run(compiled[count]!, operands.map { $0.concrete! }).map { .tensor($0) }
+        }
         var pieces: [[Operand]] = []
         var start = 0
         while start < batch {
@@ -275,7 +288,7 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escapi
                 lo[d] = start; hi[d] = end
                 return try bind1(.slice(start: lo, limit: hi, stride: [Int](repeating: 1, count: a.rank)), a)
             }
-            pieces.append(try run(sliced, end - start))
+            pieces.append(try runChunk(sliced, end - start))
             start = end
         }
         let outDims = outDims()

@@ -14,7 +14,7 @@ public func trace(inputTypes: [TensorType], _ f: TensorFunction) throws -> Close
     let inputs = inputTypes.map { Operand.tracer(builder.addInput($0)) }
     let outputs: [Operand]
     do {
-        outputs = try f(inputs)
+        outputs = try Builder.$current.withValue(builder) { try f(inputs) }
     } catch {
         _ = try? builder.finish(outputs: [])
         throw error

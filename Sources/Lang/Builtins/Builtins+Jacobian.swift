@@ -82,13 +82,34 @@ extension Interpreter {
         let box = OutputStructure()
         let g = tensorFunction(f, flat, hasAux: false, box: box, name: "jacobian", range: a.range)
         let argnums = Array(0..<flat.leaves.count)
+        // The guard, with the per-sample alternative when the input is a batch.
+        func refusal(_ needed: Int) -> Diagnostic {
+            var hint = "raise the limit with :set memlimit"
+            if flat.leaves.count == 1, let alt = perSampleJacobianPeak(g, flat.leaves[0]) {
+                hint = "if samples do not interact, vmap(jacrev(f))(x) gives the [B, m, n] diagonal blocks and needs \(formatByteCount(alt)); or " + hint
+            }
+            return Diagnostic(.error, "jacobian: the full Jacobian would need \(formatByteCount(needed)), over the memory limit of \(formatByteCount(memoryLimit))",
+                              range: a.range, hint: hint)
+        }
+        if flat.leaves.allSatisfy({ $0.concrete != nil }) {
+            // Output size from the function's type alone (nothing runs), then the result size.
+            let closed = try trace(inputTypes: flat.leaves.map(\.type), g)
+            let outElements = closed.program.outputTypes.prefix(box.mainLeaves).reduce(0) { $0 + $1.shape.elementCount }
+            let resultBytes = outElements * flat.leaves.reduce(0) { $0 + $1.type.byteCount }
+            if resultBytes > memoryLimit { throw refusal(resultBytes) }
+        }
         let outs: [Operand]
         if vectorize {
             let key = functionKey(f, "jacobian:\(forward)")
-            outs = try staged(for: key, flat, box: box,
-                              forward ? AD.jacfwd(g, argnums: argnums) : AD.jacrev(g, argnums: argnums))
+            do {
+                outs = try staged(for: key, flat, box: box,
+                                  forward ? AD.jacfwd(g, argnums: argnums) : AD.jacrev(g, argnums: argnums))
+            } catch let e as MemoryLimitExceeded {
+                throw refusal(e.needed)
+            }
         } else {
-            outs = try loopedJacobian(g, argnums: argnums, forward: forward, shouldStop: shouldStop)(flat.leaves)
+            outs = try loopedJacobian(g, argnums: argnums, forward: forward, shouldStop: shouldStop,
+                                      progress: progress.map { p in { done, total in p(done + 1, total) } })(flat.leaves)
         }
         // Outputs outer, inputs inner; tuples where torch gives tuples.
         let n = argnums.count

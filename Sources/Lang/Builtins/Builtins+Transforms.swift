@@ -299,15 +299,38 @@ extension Interpreter {
                 (try? interp.expandOutDims(outDims, tree: box.tree)) ?? [0]
             }
             // Validate out_dims once the output structure is known (inside the call).
-            let body: TensorFunction = { leaves in
-                try AD.vmap({ xs in
-                    let r = try g(xs)
-                    _ = try interp.expandOutDims(outDims, tree: box.tree, range: args.range)
-                    return r
-                }, inDims: leafDims, outDims: outLeafDims, chunkSize: chunk)(leaves)
+            func body(_ chunkSize: Int?) -> TensorFunction {
+                return { leaves in
+                    try AD.vmap({ xs in
+                        let r = try g(xs)
+                        _ = try interp.expandOutDims(outDims, tree: box.tree, range: args.range)
+                        return r
+                    }, inDims: leafDims, outDims: outLeafDims, chunkSize: chunkSize)(leaves)
+                }
             }
-            let outs = try interp.staged(fnRef, flat, box: box, body)
-            return Pytree.unflatten(box.tree, outs)
+            do {
+                let outs = try interp.staged(fnRef, flat, box: box, body(chunk))
+                return Pytree.unflatten(box.tree, outs)
+            } catch let e as MemoryLimitExceeded where chunk == nil {
+                // Automatic chunking: chunks are evaluated one after the other, so the peak is about
+                // one chunk's share of the whole program's plus the stacked result (twice, while it
+                // is joined). Halve the chunk until that estimate fits.
+                let size = zip(flat.leaves, leafDims).compactMap { x, d in d.map { x.shape[$0] } }.first ?? 1
+                let closed = try trace(inputTypes: flat.leaves.map(\.type), body(nil))
+                let resultBytes = closed.program.outputTypes.reduce(0) { $0 + $1.byteCount }
+                let inputBytes = flat.leaves.reduce(0) { $0 + $1.type.byteCount }
+                var pieces = size / 2
+                while pieces >= 1 {
+                    let estimate = e.needed * pieces / size + 2 * resultBytes + inputBytes
+                    if estimate <= interp.memoryLimit && flat.leaves.allSatisfy({ $0.concrete != nil }) {
+                        interp.warn("vmap: the batch of \(size) needs \(formatByteCount(e.needed)) at once, over the memory limit of \(formatByteCount(interp.memoryLimit)); running it in chunks of \(pieces)")
+                        return Pytree.unflatten(box.tree, try body(pieces)(flat.leaves))
+                    }
+                    pieces /= 2
+                }
+                throw Diagnostic(.error, "vmap: \(e); running the batch in chunks does not fit either (the stacked result is kept whole)",
+                                 range: args.range, hint: "raise the limit with :set memlimit, or map over a smaller batch")
+            }
         }
         fnRef = fn
         return .function(fn)
