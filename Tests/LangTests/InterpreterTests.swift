@@ -133,6 +133,13 @@ final class InterpreterTests: XCTestCase {
         XCTAssertTrue(warnings.contains { $0.contains("in chunks of") }, "\(warnings)")
     }
 
+    func testGradcheck() {
+        XCTAssertEqual(run("gradcheck(lambda a, b: (a * b).sin().sum(), (randn(3, dtype=float64), randn(3, dtype=float64)))"), "True\n")
+        let d = error("gradcheck(lambda v: v.detach() * v, (tensor([1.0, 2.0], dtype=float64),))")
+        XCTAssertTrue(d?.message.contains("input index (1,): analytic 2.0, numeric 4.0000") == true, d?.message ?? "no error")
+        XCTAssertTrue(run("gradcheck(lambda v: v.detach() * v, (tensor([1.0, 2.0], dtype=float64),), raise_exception=False)").hasSuffix("False\n"))
+    }
+
     func testTraceCacheAndInvalidation() {
         run("k = tensor([2.])\nJ = jacrev(lambda v: v * k)")
         XCTAssertEqual(run("J(tensor([1.]))"), "tensor([[2.]])\n")

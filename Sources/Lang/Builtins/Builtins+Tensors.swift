@@ -11,6 +11,7 @@ extension Interpreter {
         registerJacobianBuiltins()
         registerFileBuiltins()
         registerPictureBuiltins()
+        registerGradcheckBuiltins()
         registerPythonBuiltins()
     }
 
