@@ -133,6 +133,19 @@ final class InterpreterTests: XCTestCase {
         XCTAssertTrue(warnings.contains { $0.contains("in chunks of") }, "\(warnings)")
     }
 
+    func testEinsumDiagonalAndNorms() {
+        run("manual_seed(2)\nA = randn(3, 4, dtype=float64)\nB = randn(4, 2, dtype=float64)\nC = randn(2, 3, 4, dtype=float64)")
+        XCTAssertEqual(run("allclose(einsum('ij,jk->ik', A, B), A @ B), allclose(einsum('ij->ji', A), A.T)"), "(True, True)\n")
+        XCTAssertEqual(run("allclose(einsum('bij,jk->bik', C, B), C @ B), allclose(einsum('ij,ij->', A, A), (A * A).sum())"), "(True, True)\n")
+        XCTAssertEqual(run("einsum('ii', eye(3) * 2), diagonal(arange(9.).reshape(3, 3), offset=-1)"), "(tensor(6.), tensor([3., 7.]))\n")
+        XCTAssertEqual(run("diag_embed(tensor([1., 2.]))"), "tensor([[1., 0.],\n        [0., 2.]])\n")
+        XCTAssertEqual(run("norm(tensor([3., 4.])), tensor([[1., -2.]]).norm(ord=1)"), "(tensor(5.), tensor(3.))\n")
+        // Differentiable and batchable, as composites of primitives.
+        XCTAssertEqual(run("gradcheck(lambda m: einsum('ii->', m * m) + diagonal(m, 1).sum() + diag_embed(m[0]).sum(), (randn(3, 3, dtype=float64),))"), "True\n")
+        XCTAssertEqual(run("allclose(vmap(lambda m: einsum('ij,jk->ik', m, B))(C[:, :, :]), C @ B)"), "True\n")
+        XCTAssertNotNil(error("einsum('ij,jk->ik', A, A)"), "mismatched sizes are an error")
+    }
+
     func testGradcheck() {
         XCTAssertEqual(run("gradcheck(lambda a, b: (a * b).sin().sum(), (randn(3, dtype=float64), randn(3, dtype=float64)))"), "True\n")
         let d = error("gradcheck(lambda v: v.detach() * v, (tensor([1.0, 2.0], dtype=float64),))")

@@ -12,6 +12,7 @@ extension Interpreter {
         registerFileBuiltins()
         registerPictureBuiltins()
         registerGradcheckBuiltins()
+        registerLinearAlgebraBuiltins()
         registerPythonBuiltins()
     }
 
