@@ -19,9 +19,8 @@ extension Interpreter {
             let f = Function(name: name, body: .user(parameters: params, body: .statements(body), closure: scope))
             scope.variables[name] = .function(f)
             if scope === globals { globalsChanged() }
-        case .return(let e, let r):
+        case .return(let e, _):
             throw ControlFlow(message: "'return' outside function", value: try e.map { try evaluate($0, in: scope) } ?? .none)
-                .withRange(r)
         case .for(let target, let iterable, let body, _):
             for item in try iterate(try evaluate(iterable, in: scope), range: iterable.range) {
                 if shouldStop() { throw Interrupted() }
@@ -120,8 +119,4 @@ extension Interpreter {
                              hint: "build a new tensor instead, e.g. with where(mask, new, x) or cat")
         }
     }
-}
-
-extension ControlFlow {
-    func withRange(_ r: SourceRange) -> ControlFlow { self }
 }

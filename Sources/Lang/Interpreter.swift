@@ -51,8 +51,6 @@ public final class Interpreter {
     public private(set) var generation = 0
     /// Output structures of cached transformed calls.
     var structures: [StructureKey: OutputStructure] = [:]
-    /// REPL commands and extensions registered by the REPL module (`help` lists them).
-    public var helpTopics: [(String, String)] = []
 
     /// Creates an interpreter with all builtins registered.
     public init(output: @escaping (String) -> Void = { print($0, terminator: "") },

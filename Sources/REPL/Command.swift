@@ -246,13 +246,13 @@ extension Command {
                             flops: Cost.flops(report.program), peak: report.peakBytes, result: first[0].concrete!))
         }
         let fastest = rows.map(\.median).min() ?? 1
-        let table = rows.enumerated().map { i, r -> [String] in
+        let cells = rows.enumerated().map { i, r -> [String] in
             [r.text, formatShape(r.shape), d.stableOutput ? "<time>" : formatSeconds(r.median),
              d.stableOutput ? "<ratio>" : formatFixed(r.median / max(fastest, 1e-12), 1) + "x",
              ProgramPrinter.formatCount(r.flops), formatBytes(r.peak),
              i == 0 ? "(reference)" : agreement(r.result, rows[0].result)]
         }
-        d.write(Lang_table(["expression", "shape", "median", "vs fastest", "flops", "peak memory", "agrees"], table) + "\n")
+        d.write(table(["expression", "shape", "median", "vs fastest", "flops", "peak memory", "agrees"], cells) + "\n")
     }
 
     /// Whether two results agree: equal shapes with allclose, or a full batch Jacobian
@@ -277,6 +277,3 @@ extension Command {
         return "-"
     }
 }
-
-/// The text table helper, under a name the extension above can reach.
-func Lang_table(_ header: [String], _ rows: [[String]]) -> String { table(header, rows) }

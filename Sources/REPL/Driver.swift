@@ -44,7 +44,6 @@ public final class Driver {
         self.keepGoing = keepGoing
         interpreter = Interpreter(output: { s in fputs(s, stdout); fflush(stdout) },
                                   warn: { s in fputs("warning: " + s + "\n", stderr) })
-        interpreter.helpTopics = []
         interpreter.useColor = isatty(1) != 0 && getenv("NO_COLOR") == nil
     }
 

@@ -67,6 +67,18 @@ extension Interpreter {
         }
     }
 
+    /// What every differentiating call starts with: the arguments flattened, the argnums
+    /// resolved to arguments and leaves, a box for the output structure, and the user's
+    /// function over flat leaves.
+    func prepareDifferentiation(_ f: Value, _ args: CallArguments, argnums: [Int], hasAux: Bool, name: String) throws
+        -> (FlatArguments, [Int], [Int], OutputStructure, TensorFunction) {
+        let flat = FlatArguments(args.positional)
+        let (resolved, leaves) = try diffLeaves(argnums, flat, name: name, range: args.range)
+        let box = OutputStructure()
+        let g = tensorFunction(f, flat, hasAux: hasAux, box: box, name: name, range: args.range)
+        return (flat, resolved, leaves, box, g)
+    }
+
     /// `argnums` as a list plus whether it was a single int.
     func parseArgnums(_ v: Value?, name: String, range: SourceRange?) throws -> ([Int], Bool) {
         switch v {
@@ -183,10 +195,7 @@ extension Interpreter {
         let summary = "\(name)(\(functionName(f)), argnums=\(repr(a.value("argnums") ?? .int(0))))"
         var fnRef: Function! = nil
         let fn = Function(name: name, summary: summary) { args, interp in
-            let flat = FlatArguments(args.positional)
-            let (resolved, leaves) = try interp.diffLeaves(argnums, flat, name: name, range: args.range)
-            let box = OutputStructure()
-            let g = interp.tensorFunction(f, flat, hasAux: hasAux, box: box, name: name, range: args.range)
+            let (flat, resolved, leaves, box, g) = try interp.prepareDifferentiation(f, args, argnums: argnums, hasAux: hasAux, name: name)
             let outs = try interp.staged(fnRef, flat, box: box,
                                          AD.grad(g, argnums: leaves, aux: { box.auxLeaves }, withValue: withValue))
             let gradients = interp.perArgumentValue(outs[0..<leaves.count], resolved, single: single, flat)
@@ -213,10 +222,7 @@ extension Interpreter {
         let summary = "\(name)(\(functionName(f))\(a.value("argnums").map { ", argnums=\(repr($0))" } ?? ""))"
         var fnRef: Function! = nil
         let fn = Function(name: name, summary: summary) { args, interp in
-            let flat = FlatArguments(args.positional)
-            let (resolved, leaves) = try interp.diffLeaves(argnums, flat, name: name, range: args.range)
-            let box = OutputStructure()
-            let g = interp.tensorFunction(f, flat, hasAux: hasAux, box: box, name: name, range: args.range)
+            let (flat, resolved, leaves, box, g) = try interp.prepareDifferentiation(f, args, argnums: argnums, hasAux: hasAux, name: name)
             let body = forward ? AD.jacfwd(g, argnums: leaves, aux: { box.auxLeaves })
                                : AD.jacrev(g, argnums: leaves, aux: { box.auxLeaves }, chunkSize: chunk)
             let outs = try interp.staged(fnRef, flat, box: box, body)
@@ -428,16 +434,14 @@ extension Interpreter {
         let g = tensorFunction(f, flat, hasAux: hasAux, box: box, name: "vjp", range: a.range)
         let (outs, pullback, aux) = try AD.vjp(g, primals: flat.leaves, aux: { box.auxLeaves })
         let out = Pytree.unflatten(box.tree, outs)
-        let tree = box.tree
         let vjpFn = Function(name: "vjp_fn", summary: "vjp_fn(cotangent) for \(functionName(f))") { args, interp in
             guard args.positional.count == 1 else {
                 throw Diagnostic(.error, "vjp_fn takes one cotangent with the structure of the output (\(args.positional.count) given)", range: args.range)
             }
-            let (cts, ctTree) = Pytree.flatten(args.positional[0])
+            let (cts, _) = Pytree.flatten(args.positional[0])
             guard cts.count == outs.count else {
                 throw Diagnostic(.error, "vjp_fn: the cotangent has \(cts.count) tensor(s) but the output has \(outs.count)", range: args.range)
             }
-            _ = ctTree; _ = tree
             let grads = try interp.stager.run(key: nil, cts) { xs in try pullback(xs) }
             return .tuple(flat.values(grads))
         }
