@@ -39,15 +39,20 @@ extension Interpreter {
         case .object(let o):
             if let r = o.reprOverride { return r() }
             return "<\(o.typeName) object>"
-        case .module(let m):
-            // PyTorch's tree, then the parameters with their shapes and the total.
-            let params = m.namedParameters()
-            guard !params.isEmpty else { return m.repr }
-            let count = params.reduce(0) { $0 + $1.1.shape.elementCount }
-            let listed = params.count <= 8
-                ? ": " + params.map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", ") : ""
-            return m.repr + "\n# \(count) parameters" + listed
+        case .module(let m): return m.repr
         }
+    }
+
+    /// What the REPL echoes for a bare expression: `repr`, and for a module PyTorch's tree
+    /// followed by a line with the parameters' shapes and their total.
+    public func echoText(_ v: Value) -> String {
+        guard case .module(let m) = v else { return repr(v) }
+        let params = m.namedParameters()
+        guard !params.isEmpty else { return m.repr }
+        let count = params.reduce(0) { $0 + $1.1.shape.elementCount }
+        let listed = params.count <= 8
+            ? ": " + params.map { "\($0.0) \(formatShape($0.1.shape))" }.joined(separator: ", ") : ""
+        return m.repr + "\n# \(count) parameters" + listed
     }
 
     /// Python's `str`: strings without quotes, everything else as `repr`.

@@ -111,7 +111,7 @@ public final class Interpreter {
             let v = try evaluate(e, in: globals)
             if case .none = v { return }
             globals.variables["_"] = v
-            if echo { output(repr(v) + "\n") }
+            if echo { output(echoText(v) + "\n") }
             return
         }
         try execute(s, in: globals)

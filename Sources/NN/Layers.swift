@@ -20,8 +20,13 @@ public final class Linear: Module {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         super.init(typeName: "Linear")
+        // kaiming_uniform_(a=sqrt(5)) computed as PyTorch does (the float64 bits depend on it),
+        // and the bias bound 1/sqrt(fan_in).
+        let a = 5.0.squareRoot()
+        let gain = (2 / (1 + a * a)).squareRoot()
+        let weightBound = inFeatures > 0 ? 3.0.squareRoot() * (gain / Double(inFeatures).squareRoot()) : 0
         let bound = inFeatures > 0 ? 1 / Double(inFeatures).squareRoot() : 0
-        parameters.append(("weight", .tensor(Tensor.uniform([outFeatures, inFeatures], from: -bound, to: bound, dtype: dtype, generator: &g))))
+        parameters.append(("weight", .tensor(Tensor.uniform([outFeatures, inFeatures], from: -weightBound, to: weightBound, dtype: dtype, generator: &g))))
         if bias {
             parameters.append(("bias", .tensor(Tensor.uniform([outFeatures], from: -bound, to: bound, dtype: dtype, generator: &g))))
         }

@@ -61,7 +61,8 @@ public struct Generator: Sendable {
     public mutating func uniform(_ from: Double, _ to: Double, dtype: DType) -> Double {
         if dtype == .float64 {
             let x = Double(next64() & ((1 << 53) - 1)) * 0x1p-53
-            return x * (to - from) + from
+            return from.addingProduct(x, to - from)   // a fused multiply-add, as PyTorch's kernel compiles
+
         }
         let x = Double(next32() & ((1 << 24) - 1)) * 0x1p-24
         let lo = Double(Float(from)), hi = Double(Float(to))

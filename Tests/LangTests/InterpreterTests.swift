@@ -98,6 +98,9 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("x = randn(3, 4)\nvmap(jacrev(net))(x).shape"), "[3, 2, 4]\n")
         XCTAssertEqual(run("J = jacrev(lambda p: functional_call(net, p, (x,)))(dict(net.named_parameters()))\nJ['head.weight'].shape"), "[3, 2, 2, 8]\n")
         XCTAssertEqual(run("allclose(net(x), net.head(net.block1(x)))"), "True\n")
+        // PyTorch's way of naming children, and print(net) giving only the tree.
+        XCTAssertEqual(run("from collections import OrderedDict\nm = nn.Sequential(OrderedDict([('fc', nn.Linear(2, 2)), ('act', nn.Tanh())]))\nprint(m)"),
+                       "Sequential(\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n  (act): Tanh()\n)\n")
         // A bad state dict is refused whole: the module keeps its weights.
         let before = run("net.head.bias")
         XCTAssertNotNil(error("net.load_state_dict({'head.bias': zeros(5)})"))

@@ -147,5 +147,11 @@ final class LayerFixtureTests: XCTestCase {
         XCTAssertEqual(w, [-0.004322517663240433, 0.3097158372402191, -0.4751853346824646,
                            -0.4248946011066437, -0.2223689705133438, 0.15482072532176971])
         XCTAssertEqual(b, [-0.011439144611358643, 0.45777493715286255])
+        // float64 too (PyTorch's Kaiming bound and fused multiply-add): weight then bias of
+        // torch.manual_seed(0); nn.Linear(5, 3, dtype=torch.float64), as PyTorch 2.15 gives them.
+        _ = interp.run("manual_seed(0)\nd = Linear(5, 3, dtype=float64)", file: "init64")
+        guard case .module(let d)? = interp["d"] else { return XCTFail() }
+        let got = d.namedParameters().flatMap { $0.1.concrete!.float64Values }
+        XCTAssertEqual(got, [0.42042818602691356, 0.1858797375490857, -0.03632900008519794, 0.3763281692289248, 0.12971351638863884, 0.26041059136837535, -0.2874633759199114, -0.133173389274643, 0.07275353041683828, -0.18940757615126635, -0.04215538310385754, -0.2890792919074539, -0.12945334678288614, 0.10903536914457614, -0.016235283900972695, -0.05294964334835039, -0.08292988099514711, -0.2634637314271369])
     }
 }

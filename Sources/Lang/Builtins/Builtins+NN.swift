@@ -58,6 +58,14 @@ extension Interpreter {
                      summary: "layers applied in order; children by position or by name",
                      doc: "Sequential(*layers) or Sequential(name=layer, ...) is torch.nn.Sequential.\n\n  >>> net = Sequential(block1=Sequential(Linear(4, 8), Tanh()), head=Linear(8, 2))\n  >>> net.block1[0].weight.shape\n  [8, 4]") { a in
             var layers: [(String, Module)] = []
+            // Sequential(OrderedDict([("block1", ...), ...])), as PyTorch names children.
+            if a.rest.count == 1, case .dict(let d) = a.rest[0] {
+                for (k, v) in d.pairs {
+                    guard case .string(let name) = k, case .module(let m) = v else { throw a.fail("a dict of layers must map names to modules") }
+                    layers.append((name, m))
+                }
+                return .module(Sequential(layers))
+            }
             for (i, v) in a.rest.enumerated() {
                 guard case .module(let m) = v else { throw a.fail("layer \(i) is a \(v.typeName), not a module") }
                 layers.append((String(i), m))

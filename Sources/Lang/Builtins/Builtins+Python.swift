@@ -40,7 +40,8 @@ extension Interpreter {
         registry.add("tuple", ["iterable=()"], topic: t, summary: "a tuple of the items") { a in
             .tuple(try a.value("iterable").map { try self.iterate($0, range: a.range) } ?? [])
         }
-        registry.add("dict", ["mapping=None", "|**kwargs"], topic: t, summary: "a dict from pairs or keywords") { a in
+        registry.add("dict", ["mapping=None", "|**kwargs"], topic: t, summary: "a dict from pairs or keywords",
+                     aliases: ["OrderedDict"]) { a in
             var d = OrderedDict()
             if let m = a.value("mapping") {
                 switch m {
