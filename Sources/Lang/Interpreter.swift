@@ -107,6 +107,10 @@ public final class Interpreter {
     }
 
     func executeTopLevel(_ s: Statement, echo: Bool) throws {
+        try reportingLinalgIssues { try executeStatement(s, echo: echo) }
+    }
+
+    private func executeStatement(_ s: Statement, echo: Bool) throws {
         if case .expression(let e) = s {
             let v = try evaluate(e, in: globals)
             if case .none = v { return }

@@ -44,6 +44,9 @@ public enum Primitive: Hashable, Sendable {
     /// The `n x n` identity matrix. Kept symbolic so that the optimizer can drop
     /// products with it (the standard basis of `jacrev` and `jacfwd`).
     case identity(n: Int, dtype: DType)
+    /// A LAPACK operation on the last two dimensions (inverse, solve, determinants,
+    /// pseudo-inverse, one factor of the SVD); leading dimensions are a batch.
+    case linalg(LinalgOp)
 
     /// A short lowercase name, as shown by `:trace`.
     public var name: String {
@@ -64,6 +67,7 @@ public enum Primitive: Hashable, Sendable {
         case .argReduce(let isMax, _): return isMax ? "argmax" : "argmin"
         case .dotGeneral: return "dot_general"
         case .identity: return "eye"
+        case .linalg(let op): return op.name
         }
     }
 
@@ -88,6 +92,9 @@ public enum Primitive: Hashable, Sendable {
             if !d.lhsBatch.isEmpty { s += " batch=(\(list(d.lhsBatch)),\(list(d.rhsBatch)))" }
             return s
         case .identity(let n, let t): return "n=\(n) dtype=\(t.rawValue)"
+        case .linalg(.pinv(let rtol, let atol)): return "rtol=\(rtol) atol=\(atol)"
+        case .linalg(.svd(_, let full)): return full ? "full_matrices=True" : ""
+        case .linalg: return ""
         }
     }
 }

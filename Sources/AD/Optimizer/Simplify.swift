@@ -67,7 +67,7 @@ extension Program {
                 if let replaced = dotWithIdentity(eq, d, definition, types) { eq = replaced }
                 else { eq = foldTransposes(eq, d, definition, types) }
             case .unary, .binary, .compare, .select, .stopGradient, .slice, .pad, .concatenate, .reduce,
-                 .argReduce, .identity:
+                 .argReduce, .identity, .linalg:
                 break
             }
             if done { continue }

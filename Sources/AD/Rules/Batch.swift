@@ -59,6 +59,9 @@ enum Batch {
             return ([try bind1(.argReduce(max: isMax, axis: axis + 1), v)], [0])
         case .identity:
             return (try bind(p, x), [nil])
+        case .linalg:
+            // Leading dimensions are already a batch: put the vmap dimension first on every operand.
+            return (try bind(p, try allBatched()), [0])
         case .dotGeneral(let d):
             let nb = d.lhsBatch.count
             switch (bd[0], bd[1]) {

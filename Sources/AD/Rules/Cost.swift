@@ -12,6 +12,8 @@ public enum Cost {
             let a = p.type(of: eq.inputs[0]).shape
             let k = d.lhsContracting.reduce(1) { $0 * a[$1] }
             return 2 * out * k
+        case .linalg(let op):
+            return LinalgDerivatives.flops(op, p.type(of: eq.inputs[0]).shape, p.type(of: eq.outputs[0]).shape)
         case .convert, .stopGradient, .broadcast, .reshape, .transpose, .slice, .pad, .concatenate,
              .argReduce, .identity:
             return 0

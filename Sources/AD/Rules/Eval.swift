@@ -26,6 +26,7 @@ enum Eval {
         case .argReduce(let isMax, let axis): return [try Tensor.argReduce(max: isMax, x[0], axis: axis)]
         case .dotGeneral(let dims): return [try Tensor.dotGeneral(x[0], x[1], dims)]
         case .identity(let n, let t): return [Tensor.identity(n, dtype: t)]
+        case .linalg(let op): return [try Tensor.linalg(op, x)]
         }
     }
 }

@@ -45,6 +45,8 @@ enum JVP {
         case .reduce(_, let axes):
             let w = try Derivatives.extremumWeights(x: x[0], y: out, axes: axes)
             return (y, [try (t[0]! * w).reduceSum(axes)])
+        case .linalg(let op):
+            return (y, [try LinalgDerivatives.jvp(op, x: x, y: out, t: t)])
         case .dotGeneral(let d):
             var sum: Operand? = nil
             if let ta = t[0] { sum = try Operand.dot(ta, x[1], d) }

@@ -113,6 +113,9 @@ enum ShapeRules {
             return [TensorType(shape: try dims.resultShape(x[0].shape, x[1].shape), dtype: x[0].dtype)]
         case .identity(let n, let t):
             return [TensorType(shape: [n, n], dtype: t)]
+        case .linalg(let op):
+            try sameDType("linalg." + op.name)
+            return [TensorType(shape: try op.resultShape(x.map(\.shape), dtype: x[0].dtype), dtype: x[0].dtype)]
         }
     }
 }

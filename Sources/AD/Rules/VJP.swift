@@ -73,6 +73,8 @@ enum VJP {
             let kept = (0..<x[0].rank).filter { !axes.contains($0) }
             let w = try Derivatives.extremumWeights(x: x[0], y: y[0], axes: axes)
             return [try ct.broadcast(to: x[0].shape, dims: kept) * w]
+        case .linalg(let op):
+            return try LinalgDerivatives.vjp(op, x: x, y: y[0], ct: ct, need: need)
         case .dotGeneral(let d):
             return [need[0] ? try dotLhsCotangent(d, x[0], x[1], ct) : nil,
                     need[1] ? try dotRhsCotangent(d, x[0], x[1], ct) : nil]

@@ -31,21 +31,47 @@ extension Interpreter {
             return .tensor(try Operand.einsum(try a.string("equation"), operands))
         }
         registry.add("norm", ["input", "ord=None", "dim=None", "keepdim=False"], topic: t, method: true,
-                     summary: "vector or Frobenius norm (ord None, 2, 'fro', 1 or inf)",
-                     aliases: ["vector_norm"]) { a in
+                     summary: "torch.linalg.norm: a vector norm, or a matrix norm for 2-D input with ord (or two dims)",
+                     doc: """
+                     norm(A, ord=None, dim=None, keepdim=False) as torch.linalg.norm: with dim naming two dimensions,
+                     or with no dim, an ord and a 2-D input, a matrix norm ('fro', 'nuc', 2, -2, 1, -1, inf, -inf);
+                     otherwise the vector norm over dim (all elements by default): ord None or 2, 1, inf, -inf, 0 or
+                     any p.
+                     """) { a in
             let x = try a.tensor("input").floating()
             let dims = try a.intList("dim")
-            let keep = try a.bool("keepdim", default: false)
-            switch a.value("ord") {
-            case nil, .some(.none), .some(.int(2)), .some(.float(2)), .some(.string("fro")):
-                return .tensor(try (x * x).sum(dims, keepdim: keep).unary(.sqrt))
-            case .some(.int(1)), .some(.float(1)):
-                return .tensor(try x.unary(.abs).sum(dims, keepdim: keep))
-            case .some(.float(let f)) where f.isInfinite && f > 0:
-                return .tensor(try x.unary(.abs).extremum(max: true, dims, keepdim: keep))
-            case .some(let v):
-                throw a.fail("ord=\(self.repr(v)) is not supported; use None/2/'fro', 1 or inf")
+            let ord = a.value("ord").flatMap { isNone($0) ? nil : $0 }
+            if let ord, dims?.count == 2 || (dims == nil && x.rank == 2) {
+                return .tensor(try self.matrixNorm(a, ord: try self.matrixNormOrder(ord, a)))
             }
+            return .tensor(try self.vectorNorm(x, ord: ord, dims: dims, keepdim: try a.bool("keepdim", default: false), a))
+        }
+        registry.add("vector_norm", ["x", "ord=2", "dim=None", "keepdim=False"], topic: t,
+                     summary: "torch.linalg.vector_norm: the p-norm of the elements over dim (all by default)") { a in
+            let ord = a.value("ord").flatMap { isNone($0) ? nil : $0 }
+            return .tensor(try self.vectorNorm(try a.tensor("x").floating(), ord: ord, dims: try a.intList("dim"),
+                                               keepdim: try a.bool("keepdim", default: false), a))
+        }
+    }
+
+    /// `torch.linalg.vector_norm(x, ord, dim, keepdim)`.
+    func vectorNorm(_ x: Operand, ord: Value?, dims: [Int]?, keepdim keep: Bool, _ a: BoundArguments) throws -> Operand {
+        let p: Double
+        switch ord {
+        case nil: p = 2
+        case .int(let i)?: p = Double(i)
+        case .float(let f)?: p = f
+        case let v?: throw a.fail("ord=\(repr(v)) is not a vector norm", hint: "use a number, inf or -inf; 'fro' and 'nuc' are matrix norms")
+        }
+        let magnitude = try x.unary(.abs)
+        switch p {
+        case 2: return try (x * x).sum(dims, keepdim: keep).unary(.sqrt)
+        case 1: return try magnitude.sum(dims, keepdim: keep)
+        case .infinity: return try magnitude.extremum(max: true, dims, keepdim: keep)
+        case -.infinity: return try magnitude.extremum(max: false, dims, keepdim: keep)
+        case 0: return try Operand.compare(.ne, x, x.constant(0)).converted(to: x.dtype).sum(dims, keepdim: keep)
+        default:
+            return try Operand.binary(.pow, Operand.binary(.pow, magnitude, x.constant(p)).sum(dims, keepdim: keep), x.constant(1 / p))
         }
     }
 }

@@ -13,6 +13,7 @@ extension Interpreter {
         registerPictureBuiltins()
         registerGradcheckBuiltins()
         registerLinearAlgebraBuiltins()
+        registerMatrixBuiltins()
         registerPythonBuiltins()
     }
 

@@ -181,7 +181,71 @@ per_sample = vmap(grad(loss, argnums=2), in_dims=(0, 0, None, None, None, None))
 """,
         outputs=["L", "gW1", "gb1", "gW2", "gb2", "per_sample"],
     ),
+    dict(
+        name="linalg_pinv",
+        description="pseudo-inverses (torch.pinverse, torch.linalg.pinv with atol/rtol) of a 5x3 "
+                    "matrix, a batch [4, 3, 5] and a rank-2 5x4 matrix; singular values, rank, and "
+                    "the derivatives of pinv (at constant rank) and svdvals",
+        inputs=dict(A=normal(5, 3), Ab=normal(4, 3, 5)),
+        source="""
+R = torch.cat([torch.cat([A[:3, :2], torch.zeros(3, 2, dtype=A.dtype)], dim=1),
+               torch.zeros(2, 4, dtype=A.dtype)], dim=0)
+P = torch.pinverse(A)
+P_rcond = torch.pinverse(Ab, rcond=0.45)
+Pb = torch.linalg.pinv(Ab)
+Pb_atol = torch.linalg.pinv(Ab, atol=1.0)
+P_R = torch.linalg.pinv(R)
+S = torch.linalg.svdvals(Ab)
+rank_R = torch.linalg.matrix_rank(R).to(A.dtype)
+ranks = torch.linalg.matrix_rank(Ab, atol=1.0).to(A.dtype)
+J_P = jacrev(torch.linalg.pinv)(A)
+J_Pf = jacfwd(torch.pinverse)(A)
+J_S = vmap(jacrev(torch.linalg.svdvals))(Ab)
+""",
+        outputs=["P", "P_rcond", "Pb", "Pb_atol", "P_R", "S", "rank_R", "ranks", "J_P", "J_Pf", "J_S"],
+        check=lambda ns: min(singular_gap(ns["Ab"], 0.45), singular_gap(ns["Ab"], 1.0, absolute=True)),
+    ),
+    dict(
+        name="linalg_square",
+        description="inverse, det, slogdet, solve (matrix and vector right-hand sides), cond and "
+                    "matrix norms of a 4x4 matrix and a batch [3, 4, 4], and their derivatives",
+        inputs=dict(M0=normal(4, 4, scale=0.5), Mb0=normal(3, 4, 4, scale=0.5), B=normal(4, 2), b=normal(4)),
+        source="""
+M = M0 + 2 * torch.eye(4, dtype=M0.dtype)
+Mb = Mb0 - 2 * torch.eye(4, dtype=M0.dtype)
+Mi = torch.linalg.inv(M)
+Mbi = torch.inverse(Mb)
+d = torch.linalg.det(M)
+db = torch.det(Mb)
+sign, logabsdet = torch.linalg.slogdet(Mb)
+X = torch.linalg.solve(M, B)
+xv = torch.linalg.solve(Mb, b)
+c2 = torch.linalg.cond(M)
+c_fro = torch.linalg.cond(Mb, 'fro')
+norms = torch.stack([torch.linalg.matrix_norm(M, 'nuc'), torch.linalg.norm(M, 2), torch.linalg.norm(M, -2),
+                     torch.linalg.norm(M, 1), torch.linalg.norm(M, float('inf')), torch.linalg.norm(M, 'fro')])
+J_inv = jacrev(torch.linalg.inv)(M)
+J_inv_fwd = jacfwd(torch.linalg.inv)(M)
+g_det = grad(torch.linalg.det)(M)
+g_logdet = vmap(grad(lambda m: torch.linalg.slogdet(m)[1]))(Mb)
+J_solve_A, J_solve_B = jacrev(torch.linalg.solve, argnums=(0, 1))(M, B)
+J_solve_fwd = jacfwd(torch.linalg.solve, argnums=0)(M, B)
+J_det_b = vmap(jacrev(torch.linalg.det))(Mb)
+H_logdet = hessian(lambda m: torch.linalg.slogdet(m)[1])(M)
+""",
+        outputs=["Mi", "Mbi", "d", "db", "sign", "logabsdet", "X", "xv", "c2", "c_fro", "norms",
+                 "J_inv", "J_inv_fwd", "g_det", "g_logdet", "J_solve_A", "J_solve_B", "J_solve_fwd",
+                 "J_det_b", "H_logdet"],
+    ),
 ]
+
+
+def singular_gap(batch, tol, absolute=False):
+    """How far (relatively) every singular value of a batch is from a pseudo-inverse cut-off,
+    so that Jacobi and PyTorch keep the same ones."""
+    s = torch.linalg.svdvals(batch.double())
+    cutoff = tol if absolute else tol * s[..., :1]
+    return float(((s - cutoff).abs() / s[..., :1]).min())
 
 
 def min_distance(values, point):
