@@ -59,17 +59,20 @@ func linalgWarnings(_ issues: [LinalgIssue]) -> [String] {
             let of = " of \(batch.rank == 1 ? String(batch[0]) : batch.description)"
             subject = (g.items.count == 1 ? "batch element " : "batch elements ")
                 + listed.map { elementName($0.index, batch) }.joined(separator: ", ") + more + of
-            if listed.count > 1 {
+            if listed.count > 1 && Set(details).count > 1 {
                 details = listed.compactMap { i in detail(i.kind).map { elementName(i.index, batch) + ": " + $0 } }
+            } else {
+                details = Array(details.prefix(1))
             }
         }
         let verb = batch.rank == 0 || g.items.count == 1 ? "is" : "are"
         let single = details.isEmpty ? "" : " (" + details.joined(separator: "; ") + ")"
+        let there = batch.rank == 0 ? "" : " there"
         switch g.category {
         case .nonFinite:
-            return "\(name): \(subject) \(verb == "is" ? "holds" : "hold") NaN or Inf; the result there is NaN (isnan(x).any() finds where it came from)"
+            return "\(name): \(subject) \(verb == "is" ? "holds" : "hold") NaN or Inf; the result\(there) is NaN (isnan(x).any() finds where it came from)"
         case .singular:
-            return "\(name): \(subject) \(verb) singular\(single); the result there is NaN (pinverse(A) gives the least-squares inverse)"
+            return "\(name): \(subject) \(verb) singular\(single); the result\(there) is NaN (pinverse(A) gives the least-squares inverse)"
         case .rankDeficient:
             return "\(name): \(subject) \(verb) rank-deficient\(single): singular values at or below the cut-off were dropped"
         case .illConditioned:

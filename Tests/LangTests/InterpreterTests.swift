@@ -149,6 +149,40 @@ final class InterpreterTests: XCTestCase {
         XCTAssertNotNil(error("einsum('ij,jk->ik', A, A)"), "mismatched sizes are an error")
     }
 
+    func testLinearAlgebraBuiltinsAndTheirWarnings() {
+        var warnings: [String] = []
+        interp.warn = { warnings.append($0) }
+        run("manual_seed(3)\nA = randn(4, 4, dtype=float64) + 3 * eye(4, dtype=float64)\nR = randn(5, 3, dtype=float64)")
+        // torch.linalg names, shapes and identities (values against PyTorch: ADTests' linalg fixtures).
+        XCTAssertEqual(run("allclose(A @ inv(A), eye(4, dtype=float64)), allclose(torch.linalg.inv(A), A.inverse())"), "(True, True)\n")
+        XCTAssertEqual(run("s, l = slogdet(A)\nallclose(s * l.exp(), det(A)), allclose(A.det(), torch.det(A))"), "(True, True)\n")
+        XCTAssertEqual(run("U, S, Vh = torch.linalg.svd(R, full_matrices=False)\nU.shape, S.shape, Vh.shape, allclose(U @ diag_embed(S) @ Vh, R)"),
+                       "([5, 3], [3], [3, 3], True)\n")
+        XCTAssertEqual(run("torch.linalg.svd(R)[0].shape, allclose(svdvals(R), S)"), "([5, 5], True)\n")
+        XCTAssertEqual(run("allclose(pinverse(R), pinv(R)), allclose(R @ pinv(R) @ R, R), matrix_rank(R)"), "(True, True, tensor(3))\n")
+        XCTAssertEqual(run("b = randn(4, dtype=float64)\nallclose(A @ solve(A, b), b), solve(A, randn(3, 4, 2, dtype=float64)).shape"),
+                       "(True, [3, 4, 2])\n")
+        XCTAssertEqual(run("allclose(cond(A), norm(A, 2) * norm(inv(A), 2)), allclose(norm(A, 'nuc'), svdvals(A).sum())"), "(True, True)\n")
+        XCTAssertEqual(run("allclose(matrix_norm(A, ord=float('inf')), A.abs().sum(-1).max()), allclose(vector_norm(A, ord=3), (A.abs() ** 3).sum() ** (1/3))"),
+                       "(True, True)\n")
+        XCTAssertEqual(run("gradcheck(lambda a, b: solve(a, b).sum() + det(a) + pinv(a).sum(), (A, randn(4, 2, dtype=float64)))"), "True\n")
+        XCTAssertTrue(warnings.isEmpty, "no warnings for well-conditioned matrices: \(warnings)")
+
+        // A batch with a singular and a NaN element: warnings name them, the result stays, the session goes on.
+        run("X = stack([A, zeros(4, 4, dtype=float64), A * float('nan')])\nXi = inv(X)")
+        XCTAssertEqual(warnings.count, 2, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("inv: batch element 1 of 3 is singular") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("inv: batch element 2 of 3 holds NaN or Inf") }, "\(warnings)")
+        XCTAssertEqual(run("Xi.shape, isnan(Xi).flatten(1).all(dim=1)"), "([3, 4, 4], tensor([False,  True,  True]))\n")
+        warnings = []
+        run("P = pinv(stack([R, zeros(5, 3, dtype=float64)]))")
+        XCTAssertEqual(warnings, ["pinverse: batch element 1 of 2 is rank-deficient (rank 0 of 3): singular values at or below the cut-off were dropped"])
+
+        XCTAssertTrue(error("inv(randn(3, 4))")?.message.contains("square") == true)
+        XCTAssertTrue(error("norm(A, 'nuc', dim=0)")?.message.contains("not a vector norm") == true)
+        XCTAssertNotNil(error("jacrev(lambda a: torch.linalg.svd(a)[0])(A)")?.hint)
+    }
+
     func testGradcheck() {
         XCTAssertEqual(run("gradcheck(lambda a, b: (a * b).sin().sum(), (randn(3, dtype=float64), randn(3, dtype=float64)))"), "True\n")
         let d = error("gradcheck(lambda v: v.detach() * v, (tensor([1.0, 2.0], dtype=float64),))")

@@ -7,8 +7,9 @@ numpy and safetensors; the sessions and tests never need them).
   named block1 (Linear(4, 8), Tanh, Linear(8, 4), Tanh) and a head (Linear(4, 2)), trained for
   a few steps so that they are not just the initial values; keys are PyTorch's state_dict names.
 - batch.npy: a batch of 6 inputs [6, 4] (float32).
-- thread_reference.npz: PyTorch's vmap(jacrev(net.block1))(batch) and the network's output,
-  for comparison in the session.
+- thread_reference.npz: PyTorch's vmap(jacrev(net.block1))(batch), the network's output,
+  torch.pinverse of the first sample's block1 Jacobian and torch.linalg.pinv of all of them,
+  for comparison in the sessions.
 """
 import numpy as np
 import torch
@@ -35,5 +36,10 @@ np.save("sessions/data/batch.npy", batch.numpy())
 with torch.no_grad():
     jac = torch.func.vmap(torch.func.jacrev(net.block1))(batch)
     out = net(batch)
-np.savez("sessions/data/thread_reference.npz", block1_jacobian=jac.numpy(), output=out.numpy())
+    # The thread's answer for the first sample: torch.pinverse of its block1 Jacobian, and the
+    # pseudo-inverses of every sample's Jacobian (sessions/seed-thread.jac compares with them).
+    first_pinverse = torch.pinverse(jac[0])
+    batch_pinverse = torch.linalg.pinv(jac)
+np.savez("sessions/data/thread_reference.npz", block1_jacobian=jac.numpy(), output=out.numpy(),
+         block1_pinverse=first_pinverse.numpy(), block1_pinv_batch=batch_pinverse.numpy())
 print("wrote thread_net.safetensors, batch.npy, thread_reference.npz")
