@@ -3,6 +3,7 @@ import REPL
 import Tensor
 
 BLASInfo.reexecWithFastKernelsIfNeeded()
+AllocatorTuning.keepFreedMemoryForReuse()
 
 /// `jacobi`: interactive on a terminal, a script runner otherwise.
 struct Jacobi: ParsableCommand {

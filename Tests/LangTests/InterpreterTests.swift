@@ -142,7 +142,7 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("allclose(einsum('bij,jk->bik', C, B), C @ B), allclose(einsum('ij,ij->', A, A), (A * A).sum())"), "(True, True)\n")
         XCTAssertEqual(run("einsum('ii', eye(3) * 2), diagonal(arange(9.).reshape(3, 3), offset=-1)"), "(tensor(6.), tensor([3., 7.]))\n")
         XCTAssertEqual(run("diag_embed(tensor([1., 2.]))"), "tensor([[1., 0.],\n        [0., 2.]])\n")
-        XCTAssertEqual(run("norm(tensor([3., 4.])), tensor([[1., -2.]]).norm(ord=1)"), "(tensor(5.), tensor(3.))\n")
+        XCTAssertEqual(run("norm(tensor([3., 4.])), tensor([1., -2.]).norm(ord=1), tensor([[1., -2.]]).norm(ord=1)"), "(tensor(5.), tensor(3.), tensor(2.))\n", "a matrix with ord is a matrix norm, as torch.linalg.norm")
         // Differentiable and batchable, as composites of primitives.
         XCTAssertEqual(run("gradcheck(lambda m: einsum('ii->', m * m) + diagonal(m, 1).sum() + diag_embed(m[0]).sum(), (randn(3, 3, dtype=float64),))"), "True\n")
         XCTAssertEqual(run("allclose(vmap(lambda m: einsum('ij,jk->ik', m, B))(C[:, :, :]), C @ B)"), "True\n")

@@ -4,6 +4,7 @@ import Tensor
 import AD
 
 BLASInfo.reexecWithFastKernelsIfNeeded()
+AllocatorTuning.keepFreedMemoryForReuse()
 
 /// Median seconds of `body` over repeated runs (at least `minRuns`, about `budget` seconds).
 func median(minRuns: Int = 5, budget: Double = 0.5, _ body: () throws -> Void) rethrows -> Double {

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+/// glibc's `int mallopt(int param, int value)` (malloc.h is not part of the Glibc module).
+@_silgen_name("mallopt") private func mallopt(_ param: Int32, _ value: Int32) -> Int32
+/// malloc.h's parameter numbers.
+private let M_TRIM_THRESHOLD: Int32 = -1, M_MMAP_MAX: Int32 = -4
+#endif
+
+/// How the process's memory allocator is set up for Jacobi's large, short-lived buffers.
+///
+/// glibc's `malloc` serves every block above its mmap threshold (at most 32 MB) with a fresh
+/// `mmap` and returns it to the kernel on `free`. A batched Jacobian's intermediates are exactly
+/// such blocks (`vmap(jacrev)` of a 256-512-512-256 MLP on 256 samples makes four of 134 MB), so
+/// every one of them was paid for again with zero-filled pages, a page fault per 4 KB, in the
+/// middle of a GEMM or an elementwise loop. Keeping freed memory in the heap lets the next
+/// program (and the next buffer of the same program) reuse it; the cost is that the process keeps
+/// its peak footprint until it exits, which the memory guard (`:set memlimit`) already bounds.
+///
+/// ```swift
+/// AllocatorTuning.keepFreedMemoryForReuse()   // first thing in main
+/// ```
+public enum AllocatorTuning {
+    /// Serve all blocks from the heap (no per-block `mmap`) and never trim freed memory below
+    /// 2 GB of slack. A no-op where the C library is not glibc.
+    public static func keepFreedMemoryForReuse() {
+        #if canImport(Glibc)
+        _ = mallopt(M_MMAP_MAX, 0)
+        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+        #endif
+    }
+}
