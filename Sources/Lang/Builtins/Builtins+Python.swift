@@ -113,7 +113,7 @@ extension Interpreter {
     /// Text for `help(x)` and `:help name`.
     public func helpText(_ v: Value?) -> String {
         guard let v else {
-            var lines = ["Jacobi builtins by topic (help(name) or :help name for details):"]
+            var lines = ["Jacobi builtins by topic (:help TOPIC lists a topic with summaries, :help name gives details):"]
             let topics = ["transforms", "tensors", "math", "shapes", "linalg", "nn", "files", "pictures", "python"]
             for topic in topics {
                 let names = registry.names.filter { registry.byName[$0]!.topic == topic && registry.byName[$0]!.name == $0 }
@@ -131,6 +131,14 @@ extension Interpreter {
         switch v {
         case .string(let s):
             if let b = registry.byName[s] { return builtinHelp(b) }
+            let inTopic = registry.names.filter { registry.byName[$0]!.topic == s && registry.byName[$0]!.name == $0 }
+            if !inTopic.isEmpty {
+                // A topic: each builtin's signature and one-line summary.
+                return (["\(s):"] + inTopic.sorted().map { n in
+                    let b = registry.byName[n]!
+                    return "  \(b.signature)\n      \(b.summary)"
+                }).joined(separator: "\n")
+            }
             return "no help for '\(s)'" + (closestName(s, among: registry.names).map { "; did you mean '\($0)'?" } ?? "")
         case .function(let f):
             switch f.body {
