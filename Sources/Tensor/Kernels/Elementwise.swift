@@ -11,7 +11,14 @@ extension Tensor {
     public static func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
         let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
         switch x.storage {
-        case .float32(let a): return Tensor(shape: x.shape, storage: .float32(try floatUnary(op, a)))
+        case .float32(let a):
+            switch op {
+            case .tanh: return Tensor(shape: x.shape, storage: .float32(float32Tanh(a)))
+            case .logistic: return Tensor(shape: x.shape, storage: .float32(float32Logistic(a)))
+            case .exp: return Tensor(shape: x.shape, storage: .float32(float32Exp(a)))
+            case .neg, .log, .sin, .cos, .sqrt, .rsqrt, .abs, .sign, .log1p, .expm1, .erf, .floor, .ceil, .round, .not:
+                return Tensor(shape: x.shape, storage: .float32(try floatUnary(op, a)))
+            }
         case .float64(let a): return Tensor(shape: x.shape, storage: .float64(try floatUnary(op, a)))
         case .int64(let a):
             switch op {
