@@ -82,7 +82,9 @@ if only == nil || only == "jacobian" {
         ("medium B=64  64-128-128-64", 64, [64, 128, 128, 64]),
         ("large  B=256 256-512-512-256", 256, [256, 512, 512, 256]),
     ]
-    for (name, batch, widths) in workloads {
+    // `jacobi-bench jacobian tiny` runs only the workloads whose name starts with "tiny".
+    let chosen = args.dropFirst().filter { !$0.hasPrefix("--") }
+    for (name, batch, widths) in workloads where chosen.isEmpty || chosen.contains(where: { name.hasPrefix($0) }) {
         let f = mlp(widths, seed: 7)
         var g = Generator(seed: 3)
         let x = Operand.tensor(Tensor.randn([batch, widths[0]], generator: &g))
