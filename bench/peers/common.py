@@ -1,4 +1,5 @@
 """Helpers shared by the peer scripts: timing, memory, result files and JSON output."""
+import argparse
 import json
 import os
 import resource
@@ -6,6 +7,8 @@ import statistics
 import time
 
 import numpy as np
+
+from workloads import BY_NAME, load_data
 
 # Like Jacobi's :time, but with the budget issue 8 asks of the peers: at least MIN_RUNS runs,
 # more while the budget lasts, at most MAX_RUNS.
@@ -57,10 +60,11 @@ def out_stem(impl, variant):
 def save_result(directory, impl, variant, result):
     """Save a result (an array or a tuple of arrays) as out_IMPL_VARIANT.npy, or as
     out_IMPL_VARIANT_0.npy, _1.npy, ... for a tuple. Returns the file names."""
-    parts = result if isinstance(result, (tuple, list)) else [result]
     stem = out_stem(impl, variant)
-    names = [f"{stem}.npy"] if len(parts) == 1 and not isinstance(result, (tuple, list)) \
-        else [f"{stem}_{i}.npy" for i in range(len(parts))]
+    if isinstance(result, (tuple, list)):
+        parts, names = result, [f"{stem}_{i}.npy" for i in range(len(result))]
+    else:
+        parts, names = [result], [f"{stem}.npy"]
     for name, part in zip(names, parts):
         np.save(os.path.join(directory, name), np.asarray(part, dtype=np.float32))
     return names
@@ -86,3 +90,43 @@ def record(workload, impl, variant, median_s, runs, base_rss_kb, **extra):
     """The JSON record of one timed variant, measured in this process."""
     return dict(workload=workload, impl=impl, variant=variant, median_ms=median_s * 1e3, runs=runs,
                 peak_rss_kb=peak_rss_kb(), base_rss_kb=base_rss_kb, **extra)
+
+
+def flat(layers):
+    """[(W1, b1), (W2, b2)] -> [W1, b1, W2, b2]"""
+    return [t for layer in layers for t in layer]
+
+
+def pairs(params):
+    """[W1, b1, W2, b2] -> [(W1, b1), (W2, b2)]"""
+    return list(zip(params[0::2], params[1::2]))
+
+
+def peer_main(impls, convert, make, sync=lambda r: r):
+    """The command line of a peer script: PEER.py WORKLOAD DATA_DIR [--impl I] [--variant V].
+
+    Loads the workload's data, converts it with convert(array) (to torch or JAX arrays), records
+    the base RSS, then for each selected variant of the workload that one of impls runs:
+    make(workload, data, impl, variant) -> (run, extra) prepares it (extra: more JSON fields, e.g.
+    compile_ms), run() is timed, its result saved next to the data and a JSON line printed.
+    One variant per process gives clean memory figures: peak RSS is per process."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("workload", choices=sorted(BY_NAME))
+    ap.add_argument("data_dir", help="the root data directory (the workload's data is in DATA_DIR/WORKLOAD)")
+    ap.add_argument("--impl", choices=impls, help="run only this implementation")
+    ap.add_argument("--variant", help="run only this variant")
+    a = ap.parse_args()
+    w = BY_NAME[a.workload]
+    raw = load_data(a.data_dir, w)
+    data = {k: [tuple(convert(t) for t in layer) for layer in v] if k == "layers" else convert(v)
+            for k, v in raw.items()}
+    base = vmrss_kb()
+    for variant, runners in w.variants:
+        for impl in runners:
+            if impl not in impls or a.impl not in (None, impl) or a.variant not in (None, variant):
+                continue
+            run, extra = make(w, data, impl, variant)
+            median, runs, result = time_median(run, sync)
+            rec = record(w.name, impl, variant, median, runs, base, **extra)  # peak before saving
+            rec["outputs"] = save_result(os.path.join(a.data_dir, w.name), impl, variant, result)
+            emit(rec)
