@@ -15,9 +15,9 @@ import Tensor
 ///
 /// Tolerance (`FixtureTolerance`): with `b` PyTorch's element, `a` Jacobi's and
 /// `scale = max |b|` over the whole expected tensor, an element matches when
-/// `|a - b| <= rtol * max(|b|, 1e-2 * scale)`, with `rtol = 1e-5` for float32 and `1e-10` for
-/// float64. That is a relative test for every element larger than 1% of the tensor's largest;
-/// smaller ones (exact zeros of a Jacobian included) may differ by `rtol * 1e-2 * scale`.
+/// `|a - b| <= rtol * max(|b|, floor * scale)`, with `rtol = 1e-5`, `floor = 2e-2` for float32
+/// and `rtol = 1e-10`, `floor = 1e-2` for float64. That is a relative test for every element larger than 1% of the tensor's largest;
+/// smaller ones (exact zeros of a Jacobian included) may differ by `rtol * floor * scale`.
 /// Shapes and dtypes must match exactly; NaN or infinity never match.
 final class TorchFixtureTests: XCTestCase {
     // MARK: - The cases
@@ -373,7 +373,11 @@ struct FixtureTolerance {
     /// The tolerance of a fixture dtype name, or nil for an unknown one.
     init?(dtype name: String) {
         switch name {
-        case "float32": dtype = .float32; rtol = 1e-5
+        case "float32":
+            // Small elements that come from cancellation carry PyTorch's own float32 rounding:
+            // mse_grad's gW1[1, 0] is 2.41391e-5 in float64, Jacobi (correctly rounded tanh) gives
+            // 2.41659e-5 and PyTorch 2.40356e-5; so they are compared against 2% of the scale.
+            dtype = .float32; rtol = 1e-5; floorFraction = 2e-2
         case "float64": dtype = .float64; rtol = 1e-10
         default: return nil
         }
