@@ -31,6 +31,7 @@ from workloads import (BY_NAME, IMPLS, JACOBI, JAX_EAGER, JAX_JIT, TORCH_AF, TOR
                        WORKLOADS, load_data, write_data)
 
 RTOL, ATOL = 1e-4, 1e-5
+PINV_RTOL = 1e-3  # normwise, per matrix: the pinverse workload's matrices reach cond 9e5 in float32
 PEERS = [TORCH_FUNC, TORCH_AF, JAX_JIT, JAX_EAGER]
 TITLES = {JACOBI: "Jacobi", TORCH_FUNC: "torch.func", TORCH_AF: "torch.autograd.functional",
           JAX_JIT: "JAX jit", JAX_EAGER: "JAX eager"}
@@ -87,9 +88,16 @@ def compare(root, w, variant, impl, ref):
         return dict(ok=False, why="no result file")
     if [a.shape for a in got] != [b.shape for b in want]:
         return dict(ok=False, why=f"shapes {[a.shape for a in got]} vs {[b.shape for b in want]}")
-    ok = all(np.allclose(a, b, rtol=RTOL, atol=ATOL) for a, b in zip(got, want))
     max_abs = max(float(np.abs(a - b).max()) for a, b in zip(got, want))
     rel = max(float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30)) for a, b in zip(got, want))
+    if w.name == "pinverse":
+        # A pseudo-inverse of an ill-conditioned float32 matrix is only defined to about
+        # eps * cond(A) in norm (one of these matrices has cond 9e5), so elementwise allclose
+        # fails for every implementation; the check is normwise, per matrix.
+        ok = all(float(np.max(np.linalg.norm(a - b, axis=(-2, -1)) / np.linalg.norm(b, axis=(-2, -1)))) <= PINV_RTOL
+                 for a, b in zip(got, want))
+    else:
+        ok = all(np.allclose(a, b, rtol=RTOL, atol=ATOL) for a, b in zip(got, want))
     return dict(ok=ok, max_abs=max_abs, rel=rel, against=f"{ref[0]} {ref[1]}")
 
 
@@ -209,7 +217,7 @@ def report(workloads, recs, checks, startup, notes, machine, markdown):
     out += [h("Median time per call (Jacobi / peer in parentheses: below 1x Jacobi is faster)"),
             render(["workload", "variant", "Jacobi"] + [TITLES[i] for i in PEERS] + ["agree"], rows, markdown),
             "", f"agree: every result np.allclose(rtol={RTOL}, atol={ATOL}) to torch.func's (jacobian_loop: to torch.func's "
-            "jacrev(f)(x)). The torch.func column of pinverse is torch.linalg.pinv. *: other processes used more "
+            f"jacrev(f)(x)); pinverse: per-matrix ||P - P_torch|| / ||P_torch|| <= {PINV_RTOL}. The torch.func column of pinverse is torch.linalg.pinv. *: other processes used more "
             f"than {CONTENDED:.0%} of the machine's CPU during that measurement.", ""]
 
     rows = []
