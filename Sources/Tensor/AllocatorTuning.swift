@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-/// glibc's `int mallopt(int param, int value)` (malloc.h is not part of the Glibc module).
-@_silgen_name("mallopt") private func mallopt(_ param: Int32, _ value: Int32) -> Int32
-/// malloc.h's parameter numbers.
+import Glibc
+
+/// malloc.h's parameter numbers (malloc.h is not part of the Glibc module).
 private let M_TRIM_THRESHOLD: Int32 = -1, M_MMAP_MAX: Int32 = -4
 #endif
 
@@ -23,6 +23,10 @@ public enum AllocatorTuning {
     /// 2 GB of slack. A no-op where the C library is not glibc.
     public static func keepFreedMemoryForReuse() {
         #if canImport(Glibc)
+        // glibc's `int mallopt(int, int)`, looked up and called with the C calling convention.
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         _ = mallopt(M_MMAP_MAX, 0)
         _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
         #endif

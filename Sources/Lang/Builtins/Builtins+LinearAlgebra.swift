@@ -42,7 +42,7 @@ extension Interpreter {
             let dims = try a.intList("dim")
             let ord = a.value("ord").flatMap { isNone($0) ? nil : $0 }
             if let ord, dims?.count == 2 || (dims == nil && x.rank == 2) {
-                return .tensor(try self.matrixNorm(a, ord: try self.matrixNormOrder(ord, a)))
+                return .tensor(try self.matrixNorm(x, a, ord: try self.matrixNormOrder(ord, a)))
             }
             return .tensor(try self.vectorNorm(x, ord: ord, dims: dims, keepdim: try a.bool("keepdim", default: false), a))
         }

@@ -72,13 +72,13 @@ extension Interpreter {
         registry.add("matrix_norm", ["A", "ord='fro'", "dim=None", "keepdim=False"], topic: t,
                      summary: "torch.linalg.matrix_norm: 'fro', 'nuc', 2, -2, 1, -1, inf, -inf over the last two dims") { a in
             let ord = try a.value("ord").map { try self.matrixNormOrder($0, a) } ?? .frobenius
-            return .tensor(try self.matrixNorm(a, ord: ord))
+            return .tensor(try self.matrixNorm(try a.tensor("A").floating(), a, ord: ord))
         }
     }
 
-    /// A matrix norm over `dim` (two dimensions, the last two by default).
-    func matrixNorm(_ a: BoundArguments, ord: MatrixNormOrder) throws -> Operand {
-        var x = try a.tensor(a.has("A") ? "A" : "input").floating()
+    /// A matrix norm of `x` over the call's `dim` (two dimensions, the last two by default).
+    func matrixNorm(_ x: Operand, _ a: BoundArguments, ord: MatrixNormOrder) throws -> Operand {
+        var x = x
         let keep = try a.bool("keepdim", default: false)
         if let dims = try a.intList("dim") {
             guard dims.count == 2 else { throw a.fail("a matrix norm needs dim to be two dimensions, got \(dims)") }

@@ -101,9 +101,9 @@ public enum LinalgOp: Hashable, Sendable {
 
 /// Something worth telling the user about one matrix of a batch, found while computing a
 /// linear-algebra operation. The result is still returned (NaN where nothing sensible exists).
-public struct LinalgIssue: Sendable, Equatable {
+public struct LinalgIssue: Sendable, Hashable {
     /// What was found.
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// The input holds NaN or ±inf; the result for this matrix is NaN.
         case nonFinite
         /// An exactly zero pivot in the LU factorisation (1-based, as LAPACK reports it); the result is NaN.
@@ -153,13 +153,13 @@ public final class LinalgReport: @unchecked Sendable {
         pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
         var ops: [String] = []
         for i in found where !ops.contains(i.op) { ops.append(i.op) }
-        var seen: [LinalgIssue] = []
+        var seen = Set<LinalgIssue>(), ordered: [LinalgIssue] = []
         for op in ops {
             let mine = found.enumerated().filter { $0.element.op == op }
                 .sorted { ($0.element.index, $0.offset) < ($1.element.index, $1.offset) }
-            for (_, i) in mine where !seen.contains(i) { seen.append(i) }
+            for (_, i) in mine where seen.insert(i).inserted { ordered.append(i) }
         }
-        return seen
+        return ordered
     }
 }
 
