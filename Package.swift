@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         // C: OpenBLAS (cblas) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
@@ -22,16 +23,19 @@ let package = Package(
         .target(name: "CEditLine", path: "Sources/CEditLine",
                 cSettings: [.unsafeFlags(["-I/usr/include/editline"])],
                 linkerSettings: [.linkedLibrary("edit")]),
+        // C: run the program on a large stack on the main thread (makecontext), and how much is left.
+        .target(name: "CStack", path: "Sources/CStack"),
         .target(name: "Tensor", dependencies: ["CBLAS", "CZlib", .product(name: "RealModule", package: "swift-numerics")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "AD", dependencies: ["Tensor"]),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),
         .target(name: "NN", dependencies: ["Tensor", "AD"]),
-        .target(name: "Lang", dependencies: ["Tensor", "AD", "NN", "Printer"]),
+        .target(name: "Lang", dependencies: ["Tensor", "AD", "NN", "Printer", "CStack", .product(name: "BigInt", package: "BigInt")],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "REPL", dependencies: ["Lang", "NN", "Printer", "CEditLine"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "jacobi", dependencies: [
-            "REPL", "Tensor",
+            "REPL", "Tensor", "CStack",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "jacobi-bench", dependencies: ["Tensor", "AD"], path: "bench/Sources"),

@@ -26,17 +26,26 @@ public final class Linear: Module {
         let gain = (2 / (1 + a * a)).squareRoot()
         let weightBound = inFeatures > 0 ? 3.0.squareRoot() * (gain / Double(inFeatures).squareRoot()) : 0
         let bound = inFeatures > 0 ? 1 / Double(inFeatures).squareRoot() : 0
-        parameters.append(("weight", .tensor(Tensor.uniform([outFeatures, inFeatures], from: -weightBound, to: weightBound, dtype: dtype, generator: &g))))
+        parameters.append(("weight", TensorHandle(.tensor(Tensor.uniform([outFeatures, inFeatures], from: -weightBound, to: weightBound, dtype: dtype, generator: &g)), isParameter: true)))
         if bias {
-            parameters.append(("bias", .tensor(Tensor.uniform([outFeatures], from: -bound, to: bound, dtype: dtype, generator: &g))))
+            parameters.append(("bias", TensorHandle(.tensor(Tensor.uniform([outFeatures], from: -bound, to: bound, dtype: dtype, generator: &g)), isParameter: true)))
         }
     }
 
-    override var extraRepr: String {
+    private init(copying other: Linear) {
+        inFeatures = other.inFeatures
+        outFeatures = other.outFeatures
+        super.init(typeName: "Linear")
+        other.copyState(into: self)
+    }
+
+    override public func deepCopy() -> Module { Linear(copying: self) }
+
+    override public var extraRepr: String {
         "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(parameter("bias") == nil ? "False" : "True")"
     }
 
-    override func forward(_ inputs: [Operand]) throws -> Operand {
+    override public func forward(_ inputs: [Operand]) throws -> Operand {
         try inputs[0].linear(parameter("weight")!, parameter("bias"))
     }
 }
@@ -56,21 +65,31 @@ public final class LayerNorm: Module {
         self.elementwiseAffine = elementwiseAffine
         super.init(typeName: "LayerNorm")
         if elementwiseAffine {
-            parameters.append(("weight", .tensor(Tensor.full(Shape(normalizedShape), 1, dtype: dtype))))
-            if bias { parameters.append(("bias", .tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype)))) }
+            parameters.append(("weight", TensorHandle(.tensor(Tensor.full(Shape(normalizedShape), 1, dtype: dtype)), isParameter: true)))
+            if bias { parameters.append(("bias", TensorHandle(.tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype)), isParameter: true))) }
         }
     }
+
+    private init(copying other: LayerNorm) {
+        normalizedShape = other.normalizedShape
+        eps = other.eps
+        elementwiseAffine = other.elementwiseAffine
+        super.init(typeName: "LayerNorm")
+        other.copyState(into: self)
+    }
+
+    override public func deepCopy() -> Module { LayerNorm(copying: self) }
 
     /// Whether the layer has a learnable weight (and bias).
     public let elementwiseAffine: Bool
 
-    override var extraRepr: String {
+    override public var extraRepr: String {
         "(" + normalizedShape.map(String.init).joined(separator: ", ") + (normalizedShape.count == 1 ? ",)" : ")")
             + ", eps=\(pythonRepr(eps)), elementwise_affine=\(elementwiseAffine ? "True" : "False")"
             + (elementwiseAffine ? ", bias=\(parameter("bias") == nil ? "False" : "True")" : "")
     }
 
-    override func forward(_ inputs: [Operand]) throws -> Operand {
+    override public func forward(_ inputs: [Operand]) throws -> Operand {
         try inputs[0].layerNorm(normalizedShape, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }
 }
@@ -83,10 +102,60 @@ public final class Sequential: Module {
         children = layers
     }
 
-    override func forward(_ inputs: [Operand]) throws -> Operand {
+    override public func deepCopy() -> Module {
+        let m = Sequential([])
+        copyState(into: m)
+        return m
+    }
+
+    override public func forward(_ inputs: [Operand]) throws -> Operand {
         var h = inputs[0]
         for (_, c) in children { h = try c([h]) }
         return h
+    }
+
+    /// Appends a layer named by its position (`append`).
+    public func append(_ m: Module) { children.append((String(children.count), m)) }
+}
+
+/// `nn.ModuleList(modules)`: children named `0`, `1`, ... that the user calls in their own
+/// `forward`; it has no forward of its own.
+public final class ModuleList: Module {
+    /// Creates a list of modules.
+    public init(_ modules: [Module]) {
+        super.init(typeName: "ModuleList")
+        children = modules.enumerated().map { (String($0.offset), $0.element) }
+    }
+
+    override public func deepCopy() -> Module {
+        let m = ModuleList([])
+        copyState(into: m)
+        return m
+    }
+
+    /// Appends a module named by its position.
+    public func append(_ m: Module) { children.append((String(children.count), m)) }
+
+    /// Inserts a module at a position and renames the children by position.
+    public func insert(_ m: Module, at i: Int) {
+        var modules = children.map(\.1)
+        modules.insert(m, at: i)
+        children = modules.enumerated().map { (String($0.offset), $0.element) }
+    }
+}
+
+/// `nn.ModuleDict(modules)`: children by name, for the user's own `forward`.
+public final class ModuleDict: Module {
+    /// Creates a dict of modules in the given order.
+    public init(_ modules: [(String, Module)]) {
+        super.init(typeName: "ModuleDict")
+        children = modules
+    }
+
+    override public func deepCopy() -> Module {
+        let m = ModuleDict([])
+        copyState(into: m)
+        return m
     }
 }
 
@@ -100,7 +169,7 @@ public enum ActivationKind {
     case softmax(dim: Int?)
     case logSoftmax(dim: Int?)
     case flatten(start: Int, end: Int)
-    /// Identity: Jacobi evaluates networks in eval mode.
+    /// The identity in eval mode (`net.eval()`); refused in training mode with p > 0.
     case dropout(p: Double)
 }
 
@@ -113,6 +182,12 @@ public final class Activation: Module {
     public init(_ kind: ActivationKind) {
         self.kind = kind
         super.init(typeName: Activation.name(kind))
+    }
+
+    override public func deepCopy() -> Module {
+        let m = Activation(kind)
+        copyState(into: m)
+        return m
     }
 
     static func name(_ k: ActivationKind) -> String {
@@ -133,7 +208,7 @@ public final class Activation: Module {
         }
     }
 
-    override var extraRepr: String {
+    override public var extraRepr: String {
         switch kind {
         case .tanh, .relu, .sigmoid, .silu, .identity: return ""
         case .gelu(let a): return "approximate='\(a ? "tanh" : "none")'"
@@ -146,14 +221,19 @@ public final class Activation: Module {
         }
     }
 
-    override func forward(_ inputs: [Operand]) throws -> Operand {
+    override public func forward(_ inputs: [Operand]) throws -> Operand {
         let x = inputs[0]
         switch kind {
         case .tanh: return try x.unary(.tanh)
         case .relu: return try x.relu()
         case .sigmoid: return try x.unary(.logistic)
         case .silu: return try x.silu()
-        case .identity, .dropout: return x
+        case .identity: return x
+        case .dropout(let p):
+            // Identity in eval mode, as in PyTorch; Jacobi has no dropout masks.
+            guard training && p > 0 else { return x }
+            throw TensorError("Dropout(p=\(pythonRepr(p))) in training mode would zero random elements, which Jacobi does not do",
+                              hint: "call net.eval() (PyTorch's Dropout is the identity in eval mode), or use p=0", kind: .notImplemented)
         case .gelu(let a): return try x.gelu(approximate: a)
         case .softplus(let b, let t): return try x.softplus(beta: b, threshold: t)
         case .elu(let a): return try x.elu(alpha: a)

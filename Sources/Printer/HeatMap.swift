@@ -46,7 +46,7 @@ public enum HeatMap {
 
     /// The header line: shape, folding and downsampling.
     static func header(_ t: Tensor, _ rows: Int, _ columns: Int, _ rowStep: Int, _ columnStep: Int, what: String) -> String {
-        var s = "\(what) of \(t.shape)"
+        var s = "\(what) of \(formatShapeList(t.shape))"
         if t.rank != 2 { s += " folded to [\(rows), \(columns)]" }
         if rowStep > 1 || columnStep > 1 { s += ", \(rowStep)x\(columnStep) entries per cell (largest magnitude)" }
         return s
@@ -55,7 +55,7 @@ public enum HeatMap {
     /// A signed heat map: red for positive, blue for negative, brighter for larger magnitude
     /// (or `+ * #` and `- = %` in plain text), with a legend of the value range.
     public static func render(_ t: Tensor, color: Bool) -> String {
-        guard t.elementCount > 0 else { return "heat map of an empty tensor \(t.shape)" }
+        guard t.elementCount > 0 else { return "heat map of an empty tensor \(formatShapeList(t.shape))" }
         let (grid, r, c, rs, cs) = cells(t)
         let finite = t.doubles.filter { $0.isFinite }
         let scale = finite.map(abs).max() ?? 0
@@ -85,7 +85,7 @@ public enum HeatMap {
 
     /// The non-zero pattern: `█` (or `#`) where any entry of the cell is non-zero.
     public static func spy(_ t: Tensor, color: Bool) -> String {
-        guard t.elementCount > 0 else { return "spy of an empty tensor \(t.shape)" }
+        guard t.elementCount > 0 else { return "spy of an empty tensor \(formatShapeList(t.shape))" }
         let (grid, r, c, rs, cs) = cells(t)
         var lines = [header(t, r, c, rs, cs, what: "non-zero pattern")]
         for row in grid {

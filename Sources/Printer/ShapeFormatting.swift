@@ -1,15 +1,15 @@
 import Tensor
 
-// MARK: - Jacobi spelling
+// MARK: - PyTorch spelling
 
-/// A shape as Jacobi shows it to users: the dimensions in square brackets.
+/// A shape as PyTorch prints `x.shape`: a `torch.Size`.
 ///
 /// ```swift
-/// formatShape([2, 3])   // "[2, 3]"
-/// formatShape([])       // "[]"
+/// formatShape([2, 3])   // "torch.Size([2, 3])"
+/// formatShape([])       // "torch.Size([])"
 /// ```
 public func formatShape(_ s: Shape) -> String {
-    "[" + s.dims.map { String($0) }.joined(separator: ", ") + "]"
+    "torch.Size([" + s.dims.map { String($0) }.joined(separator: ", ") + "])"
 }
 
 // MARK: - Python spelling
@@ -22,4 +22,13 @@ func pythonTuple(_ s: Shape) -> String {
     case 1: return "(\(s.dims[0]),)"
     default: return "(" + s.dims.map { String($0) }.joined(separator: ", ") + ")"
     }
+}
+
+/// A shape as a plain list, for compact tables and summaries: `[2, 3]`.
+///
+/// ```swift
+/// formatShapeList([2, 3])   // "[2, 3]"
+/// ```
+public func formatShapeList(_ s: Shape) -> String {
+    "[" + s.dims.map { String($0) }.joined(separator: ", ") + "]"
 }

@@ -21,7 +21,7 @@ public enum TensorFormatter {
     /// TensorFormatter.repr(Tensor(shape: [2], bool: [true, false])) // "tensor([ True, False])"
     /// TensorFormatter.repr(Tensor(shape: [0, 3], int64: []))        // "tensor([], size=(0, 3), dtype=torch.int64)"
     /// ```
-    public static func repr(_ t: Tensor, options: PrintOptions = .init()) -> String {
+    public static func repr(_ t: Tensor, options: PrintOptions = .init(), extraSuffixes: [String] = []) -> String {
         let prefix = "tensor("
         let indent = prefix.utf8.count
         var suffixes: [String] = []
@@ -36,7 +36,7 @@ public enum TensorFormatter {
             if !isImpliedByElements(t.dtype) { suffixes.append("dtype=" + t.dtype.torchName) }
             body = elements(t, indent: indent, options: options)
         }
-        return appendingSuffixes(prefix + body, suffixes, indent: indent, lineWidth: options.lineWidth)
+        return appendingSuffixes(prefix + body, suffixes + extraSuffixes, indent: indent, lineWidth: options.lineWidth)
     }
 
     /// The tensor as `print(t)` shows it in PyTorch, which is the same text as `repr`.

@@ -32,14 +32,12 @@ struct Command {
                 }
             },
             Command(name: "vars", usage: ":vars", summary: "variables: name, kind, shape, dtype, memory") { _ in
-                let rows = interp.globals.variables.keys.sorted().filter { $0 != "_" }.map { name -> [String] in
+                let rows = interp.globals.variables.keys.sorted().filter { $0 != "_" && !($0.hasPrefix("__") && $0.hasSuffix("__")) }.map { name -> [String] in
                     let v = interp.globals.variables[name]!
-                    switch v {
-                    case .tensor(let o):
-                        return [name, "tensor", formatShape(o.shape), o.dtype.rawValue, formatBytes(o.shape.elementCount * o.dtype.byteSize)]
-                    default:
-                        return [name, v.typeName, "", "", ""]
+                    if case .tensor(let o) = v {
+                        return [name, "tensor", formatShapeList(o.shape), o.dtype.rawValue, formatBytes(o.shape.elementCount * o.dtype.byteSize)]
                     }
+                    return [name, v.pyType.name, "", "", ""]
                 }
                 d.write(table(["name", "kind", "shape", "dtype", "memory"], rows) + "\n")
             },
@@ -87,11 +85,11 @@ struct Command {
                 d.write(ProgramPrinter.text(program) + "\n")
             },
             Command(name: "heat", usage: ":heat EXPR", summary: "EXPR as a signed heat map (folded to 2-D, downsampled)") { arg in
-                _ = try interp.call(.function(Function(name: "heatmap", body: .builtin(interp.registry.byName["heatmap"]!, receiver: nil))),
+                _ = try interp.call(.function(Function(name: "heatmap", body: .builtin(interp.registry.byName["heatmap"]!))),
                                     CallArguments([try interp.evaluateSource(arg)]), range: nil)
             },
             Command(name: "spy", usage: ":spy EXPR", summary: "the non-zero pattern of EXPR (folded to 2-D)") { arg in
-                _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!, receiver: nil))),
+                _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!))),
                                     CallArguments([try interp.evaluateSource(arg)]), range: nil)
             },
             Command(name: "set", usage: ":set [memlimit SIZE]", summary: "show or change settings (memlimit: refuse programs needing more, e.g. 4GB)") { arg in
@@ -247,7 +245,7 @@ extension Command {
         }
         let fastest = rows.map(\.median).min() ?? 1
         let cells = rows.enumerated().map { i, r -> [String] in
-            [r.text, formatShape(r.shape), d.stableOutput ? "<time>" : formatSeconds(r.median),
+            [r.text, formatShapeList(r.shape), d.stableOutput ? "<time>" : formatSeconds(r.median),
              d.stableOutput ? "<ratio>" : formatFixed(r.median / max(fastest, 1e-12), 1) + "x",
              ProgramPrinter.formatCount(r.flops), formatBytes(r.peak),
              i == 0 ? "(reference)" : agreement(r.result, rows[0].result)]

@@ -37,6 +37,12 @@ extension Driver {
                     runCommand(line.trimmingCharacters(in: .whitespaces), file: "<input>")
                     continue
                 }
+                if buffer.isEmpty, let topic = helpRequest(line) {
+                    // IPython's `obj?`: the help of obj.
+                    editor.addHistory(line)
+                    runCommand(":help " + topic, file: "<input>")
+                    continue
+                }
                 buffer.append(line)
                 let text = buffer.joined(separator: "\n")
                 if case .incomplete = parse(text, interactive: true) { continue }
@@ -49,10 +55,24 @@ extension Driver {
                 bar.finish()
                 Interrupt.clear()
                 if result.succeeded { recordSuccess(text) }
+                if let status = result.exitStatus {
+                    // sys.exit() at the prompt leaves at once, as Python does.
+                    editor.saveHistory()
+                    return status
+                }
             }
         }
         editor.saveHistory()
         return 0
+    }
+
+    /// `name?` or `name.attr?` (IPython's help syntax): the name, or nil for other input.
+    func helpRequest(_ line: String) -> String? {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard t.hasSuffix("?"), !t.hasPrefix("#") else { return nil }
+        let name = String(t.dropLast().trimmingCharacters(in: .whitespaces))
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+        return name
     }
 
     /// Tab completions for the text before the cursor: `:commands`, variables and builtins,
@@ -82,8 +102,8 @@ extension Driver {
             }
             var names = Set(interpreter.registry.names)
             names.formUnion(interpreter.globals.variables.keys)
-            names.formUnion(Interpreter.namespaces)
-            names.formUnion(["lambda", "True", "False", "None", "def", "for", "import", "from", "return"])
+            names.formUnion(interpreter.globalNames)
+            names.formUnion(Keyword.allCases.map(\.rawValue).filter { !["yield", "async", "await"].contains($0) })
             return names.filter { $0.hasPrefix(word) }.sorted()
         }
     }
@@ -92,19 +112,7 @@ extension Driver {
     static let indentation = "    "
 
     func attributeNames(of v: Value) -> [String] {
-        switch v {
-        case .tensor:
-            return ["shape", "dtype", "ndim", "T", "mT"] + interpreter.registry.names.filter { interpreter.registry.byName[$0]!.isMethod }
-        case .namespace:
-            return interpreter.registry.names + ["func", "autograd", "linalg", "nn", "numpy", "float32", "float64", "int64"]
-        case .module(let m):
-            return m.children.map(\.0) + m.parameters.map(\.0)
-                + ["parameters", "named_parameters", "state_dict", "load_state_dict", "forward", "eval", "train", "double", "float", "to"]
-        case .object(let o):
-            return o.attributes.keys.compactMap { if case .string(let s) = $0 { return s }; return nil }
-        case .dict: return ["keys", "values", "items", "get"]
-        default: return []
-        }
+        interpreter.attributeNames(of: v) + v.pyType.mro.flatMap(\.attributeOrder).filter { !$0.hasPrefix("_") }
     }
 }
 
@@ -113,10 +121,10 @@ extension Interpreter {
     func run(quietly dotted: String) throws -> Value? {
         let parts = dotted.split(separator: ".").map(String.init)
         guard let first = parts.first else { return nil }
-        var v: Value? = globals.variables[first] ?? (Interpreter.namespaces.contains(first) ? .namespace(first) : nil)
+        var v: Value? = globals.variables[first] ?? resolveName(first)
         for p in parts.dropFirst() {
             guard let cur = v else { return nil }
-            v = try? attribute(of: cur, p, range: SourceRange(SourceLocation(offset: 0, line: 1, column: 1), SourceLocation(offset: 0, line: 1, column: 1)))
+            v = try? getAttributeIfPresent(cur, p)
         }
         return v
     }

@@ -17,7 +17,9 @@ public final class Driver {
     /// The session's interpreter.
     public let interpreter: Interpreter
     /// Mask run-to-run figures (timings, addresses) for golden transcripts.
-    public var stableOutput: Bool
+    public var stableOutput: Bool {
+        didSet { interpreter.stableOutput = stableOutput }
+    }
     /// Continue after errors in scripts.
     public var keepGoing: Bool
     /// Echo each input with `>>> ` / `... ` prompts before its output, and send diagnostics to
@@ -31,8 +33,10 @@ public final class Driver {
     var lastEchoedLine = -1
     /// Inputs that ran without error, for `:save`.
     public private(set) var successfulInputs: [String] = []
-    /// Set by `:quit`.
+    /// Set by `:quit` and `sys.exit`.
     public private(set) var quitRequested = false
+    /// The status `sys.exit(code)` asked for.
+    public private(set) var exitStatus: Int32?
     /// Where diagnostics go (stderr by default).
     var errorOutput: (String) -> Void = { fputs($0, stderr) }
     /// The command table.
@@ -45,6 +49,7 @@ public final class Driver {
         interpreter = Interpreter(output: { s in fputs(s, stdout); fflush(stdout) },
                                   warn: { s in fputs("warning: " + s + "\n", stderr) })
         interpreter.useColor = isatty(1) != 0 && getenv("NO_COLOR") == nil
+        interpreter.stableOutput = stableOutput
     }
 
     func write(_ s: String) { interpreter.output(s) }
@@ -66,6 +71,7 @@ public final class Driver {
                                          willRun: transcript ? { [unowned self] s in self.echoInput(s, lines) } : nil,
                                          onDiagnostic: { [unowned self] d in self.report(d, source: source, file: file) })
             if result.succeeded { successfulInputs.append(text) }
+            if let status = result.exitStatus { exitStatus = status; requestQuit() }
             return result.succeeded
         }
         for (i, line) in lines.enumerated() {
@@ -76,10 +82,14 @@ public final class Driver {
                 if case .incomplete = parse(pending) { return true }
                 return false
             }()
-            if trimmed.hasPrefix(":") && !insideOpenInput {
-                if !flush() { failed = true; if !keepGoing { return 1 } }
+            // A `:command`, or IPython's `name?` (the same as `:help name`), between statements.
+            let helpTopic = insideOpenInput ? nil : helpRequest(trimmed)
+            if (trimmed.hasPrefix(":") || helpTopic != nil) && !insideOpenInput {
+                if !flush() { failed = true; if !keepGoing || quitRequested { return exitStatus ?? 1 } }
+                if quitRequested { return exitStatus ?? 0 }
                 if transcript { write(">>> " + trimmed + "\n") }
-                let ok = runCommand(trimmed, file: file, line: i + 1, column: line.count - trimmed.count + 1)
+                let ok = runCommand(helpTopic.map { ":help " + $0 } ?? trimmed, file: file, line: i + 1,
+                                    column: line.count - trimmed.count + 1)
                 if !ok { failed = true; if !keepGoing { return 1 } }
                 if quitRequested { return failed ? 1 : 0 }
                 chunkStart = i + 2
@@ -89,7 +99,17 @@ public final class Driver {
             chunk.append(line)
         }
         if !flush() { failed = true }
+        if let exitStatus { return exitStatus }
         return failed ? 1 : 0
+    }
+
+    /// Runs a Python script as Python would: parsed whole, bare expressions not echoed, the
+    /// first uncaught exception reported with its place, `sys.exit(code)` giving the status.
+    public func runPython(_ source: String, file: String) -> Int32 {
+        let result = interpreter.run(source, file: file, echo: false, keepGoing: false,
+                                     onDiagnostic: { [unowned self] d in self.report(d, source: source, file: file) })
+        if let status = result.exitStatus { return status }
+        return result.succeeded ? 0 : 1
     }
 
     /// Prints the source lines of a statement with prompts (transcript mode), with the comment
@@ -107,17 +127,27 @@ public final class Driver {
         lastEchoedLine = last
     }
 
-    /// Runs script files in order; stops at the first failing file unless keep-going.
+    /// Runs script files in order; stops at the first failing file unless keep-going. A `.py`
+    /// file runs as a Python script, with the words after it as `sys.argv[1:]`.
     public func runFiles(_ paths: [String]) -> Int32 {
         var status: Int32 = 0
-        for p in paths {
-            guard let text = readTextFile(p) else {
-                errorOutput("\(p): error: cannot read file\n")
+        if let first = paths.first, first.hasSuffix(".py") {
+            interpreter.argv = paths
+            guard let text = readTextFile(first) else {
+                errorOutput("\(first): error: cannot read file: \(String(cString: strerror(errno)))\n")
                 return 1
             }
-            if runSource(text, file: p) != 0 {
-                status = 1
-                if !keepGoing { return 1 }
+            return runPython(text, file: first)
+        }
+        for p in paths {
+            guard let text = readTextFile(p) else {
+                errorOutput("\(p): error: cannot read file: \(String(cString: strerror(errno)))\n")
+                return 1
+            }
+            let fileStatus = runSource(text, file: p)
+            if fileStatus != 0 {
+                status = fileStatus
+                if !keepGoing || quitRequested { return status }
             }
             if quitRequested { break }
         }
@@ -178,7 +208,18 @@ public final class Driver {
             errorOutput("interrupted\n")
             return false
         } catch {
-            errorOutput("\(file):\(lineNumber):\(column): error: \(error)\n")
+            let e = interpreter.pythonError(from: error)
+            if e.isInstance(of: .KeyboardInterrupt) { errorOutput("KeyboardInterrupt\n"); return false }
+            var d = interpreter.diagnostic(for: e)
+            if let r = d.range, d.source == nil, r.start.line == 1 {
+                let offset = column + name.count + 1 + (body.count - name.count - argument.count)
+                func move(_ l: SourceLocation) -> SourceLocation {
+                    SourceLocation(offset: l.offset, line: lineNumber, column: l.column + offset)
+                }
+                d.range = SourceRange(move(r.start), move(r.end))
+            }
+            let source = String(repeating: "\n", count: lineNumber - 1) + String(repeating: " ", count: column - 1) + line
+            report(d, source: source, file: file)
             return false
         }
     }

@@ -111,10 +111,10 @@ enum Explain {
         if batch == nil { alternatives = Array(alternatives.dropFirst(2)) }
         for alt in alternatives {
             guard let (p, _) = try? interp.traceProgram(alt) else { continue }
-            rows.append([alt, formatShape(p.outputTypes[0].shape), ProgramPrinter.formatCount(Cost.flops(p)), formatBytes(Cost.peakBytes(p))])
+            rows.append([alt, formatShapeList(p.outputTypes[0].shape), ProgramPrinter.formatCount(Cost.flops(p)), formatBytes(Cost.peakBytes(p))])
         }
         if let (g, _) = try? interp.traceProgram("grad(lambda v: \(r.function)(v).sum())(\(r.input))") {
-            rows.append(["jacobian(\(r.function), \(r.input)) (looped)", formatShape(Shape(yo.shape.dims + xo.shape.dims)),
+            rows.append(["jacobian(\(r.function), \(r.input)) (looped)", formatShapeList(Shape(yo.shape.dims + xo.shape.dims)),
                          ProgramPrinter.formatCount(Cost.flops(g) * mTotal) + " (\(mTotal) passes)", formatBytes(mTotal * nTotal * xo.dtype.byteSize)])
         }
         lines.append(table(["way", "result", "flops", "peak memory"], rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

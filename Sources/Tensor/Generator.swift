@@ -12,47 +12,28 @@ import Darwin
 /// let x = Tensor.randn([2, 3], generator: &g)
 /// ```
 public struct Generator: Sendable {
-    private var state = [UInt32](repeating: 0, count: 624)
-    private var index = 624
+    private var engine: MersenneTwister
     /// The seed this generator was started from.
     public private(set) var seed: UInt64
+    /// The second normal sample of the last Box-Muller pair, kept for the next one (PyTorch's
+    /// `next_double_normal_sample`, which outlives a call: `randn(3)` then `randn(3)` uses it).
+    var cachedNormal: Double?
 
     /// Creates a generator seeded as `torch.manual_seed(seed)` seeds PyTorch's.
     public init(seed: UInt64) {
         self.seed = seed
-        state[0] = UInt32(truncatingIfNeeded: seed)
-        for i in 1..<624 {
-            state[i] = 1_812_433_253 &* (state[i - 1] ^ (state[i - 1] >> 30)) &+ UInt32(i)
-        }
-        index = 624
+        engine = MersenneTwister(seed: UInt32(truncatingIfNeeded: seed))
     }
 
     /// The next 32 random bits.
     public mutating func next32() -> UInt32 {
-        if index >= 624 { twist() }
-        var y = state[index]
-        index += 1
-        y ^= y >> 11
-        y ^= (y << 7) & 0x9D2C_5680
-        y ^= (y << 15) & 0xEFC6_0000
-        y ^= y >> 18
-        return y
+        engine.next32()
     }
 
     /// The next 64 random bits (two 32-bit draws, the first in the high half, as PyTorch does).
     public mutating func next64() -> UInt64 {
         let hi = UInt64(next32()), lo = UInt64(next32())
         return (hi << 32) | lo
-    }
-
-    private mutating func twist() {
-        for i in 0..<624 {
-            let y = (state[i] & 0x8000_0000) | (state[(i + 1) % 624] & 0x7FFF_FFFF)
-            var v = state[(i + 397) % 624] ^ (y >> 1)
-            if y & 1 != 0 { v ^= 0x9908_B0DF }
-            state[i] = v
-        }
-        index = 0
     }
 
     /// A uniform sample in `[from, to)` with the resolution of `dtype` (24 or 53 random bits).
@@ -107,17 +88,16 @@ extension Tensor {
                 fill16(start)
             }
         } else {
-            var cached: Double? = nil
             for i in 0..<n {
-                if let c = cached {
+                if let c = g.cachedNormal {
                     v[i] = c * std + mean
-                    cached = nil
+                    g.cachedNormal = nil
                     continue
                 }
                 let u1 = g.uniform(0, 1, dtype: .float64), u2 = g.uniform(0, 1, dtype: .float64)
                 let r = (-2 * log1p(-u2)).squareRoot()
                 let theta = 2 * Double.pi * u1
-                cached = r * sin(theta)
+                g.cachedNormal = r * sin(theta)
                 v[i] = r * cos(theta) * std + mean
             }
         }

@@ -49,8 +49,8 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     public func axis(_ d: Int, op: String) throws -> Int {
         let r = d < 0 ? d + rank : d
         guard r >= 0 && r < Swift.max(rank, 1) && (rank > 0 || d == 0 || d == -1) else {
-            throw TensorError("\(op): dimension \(d) is out of range for a tensor of shape \(self) "
-                              + "(expected a value in [\(-Swift.max(rank, 1)), \(Swift.max(rank, 1) - 1)])")
+            throw TensorError("Dimension out of range (expected to be in range of [\(-Swift.max(rank, 1)), \(Swift.max(rank, 1) - 1)], but got \(d))",
+                              hint: "\(op) on a tensor of shape \(self)", kind: .index)
         }
         return r
     }
@@ -63,8 +63,8 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
             let da = i < n - a.rank ? 1 : a[i - (n - a.rank)]
             let db = i < n - b.rank ? 1 : b[i - (n - b.rank)]
             if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
-                throw TensorError("\(op): shapes \(a) and \(b) cannot be broadcast together "
-                                  + "(dimension \(i) is \(da) in one and \(db) in the other)")
+                throw TensorError("The size of tensor a (\(da)) must match the size of tensor b (\(db)) at non-singleton dimension \(i)",
+                                  hint: "\(op): shapes \(a) and \(b) cannot be broadcast together")
             }
         }
         return Shape(out)

@@ -1,6 +1,10 @@
 import ArgumentParser
 import REPL
 import Tensor
+import CStack
+#if canImport(Glibc)
+import Glibc
+#endif
 
 BLASInfo.reexecWithFastKernelsIfNeeded()
 AllocatorTuning.keepFreedMemoryForReuse()
@@ -15,10 +19,10 @@ struct Jacobi: ParsableCommand {
             replays them. With stdin not a terminal, runs stdin as a script. Type :help at the prompt.
             """)
 
-    @Argument(help: "Session scripts (.jac) to replay, in order.")
+    @Argument(parsing: .captureForPassthrough, help: "Session scripts (.jac) to replay in order, or a Python script (.py) and its arguments.")
     var files: [String] = []
 
-    @Option(name: .short, help: "Run CODE and exit.")
+    @Option(name: .short, help: ArgumentHelp("Run CODE and exit (the words after it are sys.argv[1:]).", valueName: "CODE"))
     var c: String?
 
     @Flag(name: .long, help: "Keep going after an error in a script (exit status 1 at the end).")
@@ -51,6 +55,7 @@ struct Jacobi: ParsableCommand {
         driver.transcript = transcript
         let status: Int32
         if let code = c {
+            driver.interpreter.argv = ["-c"] + files
             status = driver.runSource(code, file: "<string>")
         } else if !files.isEmpty {
             status = driver.runFiles(files)
@@ -63,4 +68,18 @@ struct Jacobi: ParsableCommand {
     }
 }
 
-Jacobi.main()
+/// Runs `body` on a 2 GiB stack (reserved address space, touched only as used) on this thread,
+/// so that deep recursion in user code meets Python's `RecursionError` at the interpreter's
+/// limit (`sys.setrecursionlimit`) long before the native stack would overflow. It stays on the
+/// main thread so that Ctrl-C and window resizes reach the terminal reader (see `CStack`).
+func runOnLargeStack(_ body: @escaping () -> Void) {
+    final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+    let box = Unmanaged.passRetained(Box(body))
+    defer { box.release() }
+    let status = jc_run_on_stack(2 << 30, { context in
+        Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue().body()
+    }, box.toOpaque())
+    if status != 0 { body() }  // no big stack: run with the normal one
+}
+
+runOnLargeStack { Jacobi.main() }

@@ -303,7 +303,7 @@ final class TorchFixtureTests: XCTestCase {
         var outputs: [String: Tensor] = [:]
         for o in c.outputs {
             guard case .tensor(let operand)? = interp[o.name], let t = operand.concrete else {
-                XCTFail("\(c.name) (\(c.dtype)) interpreter: \(o.name) is not a tensor (\(interp[o.name]?.typeName ?? "unset"))",
+                XCTFail("\(c.name) (\(c.dtype)) interpreter: \(o.name) is not a tensor (\(interp[o.name]?.pyType.name ?? "unset"))",
                         file: file, line: line)
                 continue
             }

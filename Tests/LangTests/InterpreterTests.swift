@@ -47,24 +47,24 @@ final class InterpreterTests: XCTestCase {
     }
 
     func testTensorsThroughTheLanguage() {
-        XCTAssertEqual(run("x = tensor([[1, 2], [3, 4.5]])\nx.shape, x.dtype, x.ndim"), "([2, 2], torch.float32, 2)\n")
+        XCTAssertEqual(run("x = tensor([[1, 2], [3, 4.5]])\nx.shape, x.dtype, x.ndim"), "(torch.Size([2, 2]), torch.float32, 2)\n")
         XCTAssertEqual(run("tensor([1, 2]) * 2"), "tensor([2, 4])\n")
         XCTAssertEqual(run("tensor([1, 2]) / 2"), "tensor([0.5000, 1.0000])\n")
         XCTAssertEqual(run("(x @ x).sum(dim=0)"), "tensor([23.5000, 37.2500])\n")
         XCTAssertEqual(run("x.T[0], x[:, -1], x[1, 0].item()"), "(tensor([1., 3.]), tensor([2.0000, 4.5000]), 3.0)\n")
-        XCTAssertEqual(run("zeros(2, 3, dtype=float64).dtype, ones((2,)).shape, eye(2).tolist()"), "(torch.float64, [2], [[1.0, 0.0], [0.0, 1.0]])\n")
-        XCTAssertEqual(run("torch.arange(6).reshape(2, -1).permute(1, 0).shape"), "[3, 2]\n")
+        XCTAssertEqual(run("zeros(2, 3, dtype=float64).dtype, ones((2,)).shape, eye(2).tolist()"), "(torch.float64, torch.Size([2]), [[1.0, 0.0], [0.0, 1.0]])\n")
+        XCTAssertEqual(run("torch.arange(6).reshape(2, -1).permute(1, 0).shape"), "torch.Size([3, 2])\n")
         XCTAssertEqual(run("a = arange(3.)\nwhere(a > 0, a, -1.)"), "tensor([-1.,  1.,  2.])\n")
-        XCTAssertEqual(run("stack([a, a], dim=1).shape, cat([a, a]).shape"), "([3, 2], [6])\n")
+        XCTAssertEqual(run("stack([a, a], dim=1).shape, cat([a, a]).shape"), "(torch.Size([3, 2]), torch.Size([6]))\n")
         XCTAssertEqual(run("allclose(tensor([1., 2.]), tensor([1., 2.000001])), tensor([1.]).max()"), "(True, tensor(1.))\n")
         XCTAssertEqual(run("len(arange(5)), [t.item() for t in arange(3)]"), "(5, [0, 1, 2])\n")
     }
 
     func testTransformsThroughTheLanguage() {
         run("import torch\nfrom torch.func import vmap, jacrev, jacfwd\nmanual_seed(0)\nW = randn(3, 4, dtype=float64)\nf = lambda v: tanh(W @ v)")
-        XCTAssertEqual(run("x = randn(5, 4, dtype=float64)\nvmap(jacrev(f))(x).shape"), "[5, 3, 4]\n")
+        XCTAssertEqual(run("x = randn(5, 4, dtype=float64)\nvmap(jacrev(f))(x).shape"), "torch.Size([5, 3, 4])\n")
         XCTAssertEqual(run("allclose(vmap(jacrev(f))(x), vmap(jacfwd(f))(x))"), "True\n")
-        XCTAssertEqual(run("functorch.vmap(functorch.jacrev(f))(x).shape"), "[5, 3, 4]\n")
+        XCTAssertEqual(run("functorch.vmap(functorch.jacrev(f))(x).shape"), "torch.Size([5, 3, 4])\n")
         XCTAssertEqual(run("g = grad(lambda v: (v ** 2).sum())\ng(tensor([1., 2.]))"), "tensor([2., 4.])\n")
         XCTAssertEqual(run("hessian(lambda v: (v ** 3).sum())(tensor([1., 2.]))"), "tensor([[ 6.,  0.],\n        [ 0., 12.]])\n")
         XCTAssertEqual(run("out, fn = vjp(lambda v: v * 3, tensor([1., 2.]))\nfn(tensor([1., 1.]))"), "(tensor([3., 3.]),)\n")
@@ -81,7 +81,7 @@ final class InterpreterTests: XCTestCase {
 
     func testAutogradFunctionalJacobianAndBatchJacobian() {
         run("manual_seed(1)\nW = randn(3, 4, dtype=float64)\nf = lambda v: tanh(v @ W.T)\nx = randn(5, 4, dtype=float64)")
-        XCTAssertEqual(run("J = jacobian(f, x)\nJ.shape"), "[5, 3, 5, 4]\n")
+        XCTAssertEqual(run("J = jacobian(f, x)\nJ.shape"), "torch.Size([5, 3, 5, 4])\n")
         XCTAssertEqual(run("allclose(J, jacrev(f)(x), rtol=0, atol=1e-15), allclose(J, jacobian(f, x, vectorize=True))"), "(True, True)\n")
         XCTAssertEqual(run("allclose(J, jacobian(f, x, strategy='forward-mode'))"), "True\n")
         XCTAssertEqual(run("allclose(batch_jacobian(f, x), vmap(jacrev(f))(x))"), "True\n")
@@ -93,10 +93,10 @@ final class InterpreterTests: XCTestCase {
 
     func testModulesThroughTheLanguage() {
         run("import torch\nfrom torch import nn\ntorch.manual_seed(0)\nnet = nn.Sequential(block1=nn.Sequential(nn.Linear(4, 8), nn.Tanh()), head=nn.Linear(8, 2))")
-        XCTAssertEqual(run("net.block1[0].weight.shape, len(net), net.head.out_features"), "([8, 4], 2, 2)\n")
+        XCTAssertEqual(run("net.block1[0].weight.shape, len(net), net.head.out_features"), "(torch.Size([8, 4]), 2, 2)\n")
         XCTAssertEqual(run("[k for k, v in net.named_parameters()]"), "['block1.0.weight', 'block1.0.bias', 'head.weight', 'head.bias']\n")
-        XCTAssertEqual(run("x = randn(3, 4)\nvmap(jacrev(net))(x).shape"), "[3, 2, 4]\n")
-        XCTAssertEqual(run("J = jacrev(lambda p: functional_call(net, p, (x,)))(dict(net.named_parameters()))\nJ['head.weight'].shape"), "[3, 2, 2, 8]\n")
+        XCTAssertEqual(run("x = randn(3, 4)\nvmap(jacrev(net))(x).shape"), "torch.Size([3, 2, 4])\n")
+        XCTAssertEqual(run("J = jacrev(lambda p: functional_call(net, p, (x,)))(dict(net.named_parameters()))\nJ['head.weight'].shape"), "torch.Size([3, 2, 2, 8])\n")
         XCTAssertEqual(run("allclose(net(x), net.head(net.block1(x)))"), "True\n")
         // PyTorch's way of naming children, and print(net) giving only the tree.
         XCTAssertEqual(run("from collections import OrderedDict\nm = nn.Sequential(OrderedDict([('fc', nn.Linear(2, 2)), ('act', nn.Tanh())]))\nprint(m)"),
@@ -105,7 +105,9 @@ final class InterpreterTests: XCTestCase {
         let before = run("net.head.bias")
         XCTAssertNotNil(error("net.load_state_dict({'head.bias': zeros(5)})"))
         XCTAssertEqual(run("net.head.bias"), before)
-        XCTAssertEqual(run("net.load_state_dict({'head.bias': zeros(2)}, strict=False)\nnet.head.bias"), "tensor([0., 0.])\n")
+        XCTAssertEqual(run("net.load_state_dict({'head.bias': zeros(2)}, strict=False)\nnet.head.bias"),
+                       "_IncompatibleKeys(missing_keys=['block1.0.weight', 'block1.0.bias', 'head.weight'], unexpected_keys=[])\n"
+                       + "Parameter containing:\ntensor([0., 0.], requires_grad=True)\n", "PyTorch's echo of both")
     }
 
     func testFilesRoundTripThroughTheLanguage() throws {
@@ -115,9 +117,10 @@ final class InterpreterTests: XCTestCase {
         run("manual_seed(3)\nnet = mlp(3, 5, 2)\nx = randn(4, 3, dtype=float64)")
         run("save(x, '\(dir)/x.npy')\nsave(net.state_dict(), '\(dir)/net.safetensors')\nsave({'a': x, 'b': x * 2}, '\(dir)/ab.npz')")
         XCTAssertEqual(run("equal(load('\(dir)/x.npy'), x), load('\(dir)/x.npy').dtype"), "(True, torch.float64)\n")
-        XCTAssertEqual(run("other = mlp(3, 5, 2)\nother.load_state_dict(load('\(dir)/net.safetensors'))\nallclose(other(x.float()), net(x.float()))"), "True\n")
+        XCTAssertEqual(run("other = mlp(3, 5, 2)\nother.load_state_dict(load('\(dir)/net.safetensors'))\nallclose(other(x.float()), net(x.float()))"),
+                       "<All keys matched successfully>\nTrue\n")
         XCTAssertEqual(run("d = load('\(dir)/ab.npz')\nlist(d.keys()), equal(d['b'], x * 2)"), "(['a', 'b'], True)\n")
-        XCTAssertTrue(error("load('\(dir)/missing.npy')")?.message.contains("no such file") == true)
+        XCTAssertTrue(error("load('\(dir)/missing.npy')")?.message.contains("No such file or directory") == true)
         XCTAssertTrue(error("load('\(dir)/x.pt')")?.message.contains(".npy") == true)
     }
 
@@ -142,7 +145,7 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("allclose(einsum('bij,jk->bik', C, B), C @ B), allclose(einsum('ij,ij->', A, A), (A * A).sum())"), "(True, True)\n")
         XCTAssertEqual(run("einsum('ii', eye(3) * 2), diagonal(arange(9.).reshape(3, 3), offset=-1)"), "(tensor(6.), tensor([3., 7.]))\n")
         XCTAssertEqual(run("diag_embed(tensor([1., 2.]))"), "tensor([[1., 0.],\n        [0., 2.]])\n")
-        XCTAssertEqual(run("norm(tensor([3., 4.])), tensor([1., -2.]).norm(ord=1), tensor([[1., -2.]]).norm(ord=1)"), "(tensor(5.), tensor(3.), tensor(2.))\n", "a matrix with ord is a matrix norm, as torch.linalg.norm")
+        XCTAssertEqual(run("norm(tensor([3., 4.])), torch.linalg.norm(tensor([1., -2.]), ord=1), torch.linalg.norm(tensor([[1., -2.]]), ord=1)"), "(tensor(5.), tensor(3.), tensor(2.))\n", "a matrix with ord is a matrix norm, as torch.linalg.norm")
         // Differentiable and batchable, as composites of primitives.
         XCTAssertEqual(run("gradcheck(lambda m: einsum('ii->', m * m) + diagonal(m, 1).sum() + diag_embed(m[0]).sum(), (randn(3, 3, dtype=float64),))"), "True\n")
         XCTAssertEqual(run("allclose(vmap(lambda m: einsum('ij,jk->ik', m, B))(C[:, :, :]), C @ B)"), "True\n")
@@ -157,12 +160,12 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("allclose(A @ inv(A), eye(4, dtype=float64)), allclose(torch.linalg.inv(A), A.inverse())"), "(True, True)\n")
         XCTAssertEqual(run("s, l = slogdet(A)\nallclose(s * l.exp(), det(A)), allclose(A.det(), torch.det(A))"), "(True, True)\n")
         XCTAssertEqual(run("U, S, Vh = torch.linalg.svd(R, full_matrices=False)\nU.shape, S.shape, Vh.shape, allclose(U @ diag_embed(S) @ Vh, R)"),
-                       "([5, 3], [3], [3, 3], True)\n")
-        XCTAssertEqual(run("torch.linalg.svd(R)[0].shape, allclose(svdvals(R), S)"), "([5, 5], True)\n")
+                       "(torch.Size([5, 3]), torch.Size([3]), torch.Size([3, 3]), True)\n")
+        XCTAssertEqual(run("torch.linalg.svd(R)[0].shape, allclose(svdvals(R), S)"), "(torch.Size([5, 5]), True)\n")
         XCTAssertEqual(run("allclose(pinverse(R), pinv(R)), allclose(R @ pinv(R) @ R, R), matrix_rank(R)"), "(True, True, tensor(3))\n")
         XCTAssertEqual(run("b = randn(4, dtype=float64)\nallclose(A @ solve(A, b), b), solve(A, randn(3, 4, 2, dtype=float64)).shape"),
-                       "(True, [3, 4, 2])\n")
-        XCTAssertEqual(run("allclose(cond(A), norm(A, 2) * norm(inv(A), 2)), allclose(norm(A, 'nuc'), svdvals(A).sum())"), "(True, True)\n")
+                       "(True, torch.Size([3, 4, 2]))\n")
+        XCTAssertEqual(run("allclose(cond(A), torch.linalg.norm(A, 2) * torch.linalg.norm(inv(A), 2)), allclose(norm(A, 'nuc'), svdvals(A).sum())"), "(True, True)\n")
         XCTAssertEqual(run("allclose(matrix_norm(A, ord=float('inf')), A.abs().sum(-1).max()), allclose(vector_norm(A, ord=3), (A.abs() ** 3).sum() ** (1/3))"),
                        "(True, True)\n")
         XCTAssertEqual(run("gradcheck(lambda a, b: solve(a, b).sum() + det(a) + pinv(a).sum(), (A, randn(4, 2, dtype=float64)))"), "True\n")
@@ -173,13 +176,13 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(warnings.count, 2, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.hasPrefix("inv: batch element 1 of 3 is singular") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.hasPrefix("inv: batch element 2 of 3 holds NaN or Inf") }, "\(warnings)")
-        XCTAssertEqual(run("Xi.shape, isnan(Xi).flatten(1).all(dim=1)"), "([3, 4, 4], tensor([False,  True,  True]))\n")
+        XCTAssertEqual(run("Xi.shape, isnan(Xi).flatten(1).all(dim=1)"), "(torch.Size([3, 4, 4]), tensor([False,  True,  True]))\n")
         warnings = []
         run("P = pinv(stack([R, zeros(5, 3, dtype=float64)]))")
         XCTAssertEqual(warnings, ["pinverse: batch element 1 of 2 is rank-deficient (rank 0 of 3): singular values at or below the cut-off were dropped"])
 
         XCTAssertTrue(error("inv(randn(3, 4))")?.message.contains("square") == true)
-        XCTAssertTrue(error("norm(A, 'nuc', dim=0)")?.message.contains("not a vector norm") == true)
+        XCTAssertTrue(error("torch.linalg.norm(A, 'nuc', dim=0)")?.message.contains("not a vector norm") == true)
         XCTAssertNotNil(error("jacrev(lambda a: torch.linalg.svd(a)[0])(A)")?.hint)
     }
 
@@ -200,15 +203,28 @@ final class InterpreterTests: XCTestCase {
 
     func testErrors() {
         XCTAssertEqual(error("jacref")?.hint, "did you mean 'jacrev'?")
-        XCTAssertEqual(error("ones(2, 3) @ ones(2, 3)")?.message, "matmul: [2, 3] @ [2, 3]: inner dimensions 3 and 2 differ")
+        XCTAssertEqual(error("ones(2, 3) @ ones(2, 3)")?.message, "RuntimeError: mm: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)")
         XCTAssertTrue(error("sum(ones(2), dimm=0)")?.message.contains("unexpected keyword argument 'dimm'") == true)
         XCTAssertTrue(error("grad(lambda v: v)(ones(2))")?.message.contains("must return one scalar") == true)
         XCTAssertTrue(error("jacrev(lambda v: 1.0)(ones(2))")?.message.contains("must return a tensor") == true)
         XCTAssertTrue(error("if ones(2): pass")?.message.contains("ambiguous") == true)
         XCTAssertTrue(error("jacrev(lambda v: v if v.sum() > 0 else -v)(ones(2))")?.message.contains("traced") == true)
-        XCTAssertTrue(error("vmap(lambda a, b: a + b)(ones(2, 3), ones(4, 3))")?.message.contains("inconsistent batch sizes") == true)
+        XCTAssertTrue(error("vmap(lambda a, b: a + b)(ones(2, 3), ones(4, 3))")?.message.contains("same size in the mapped dimension") == true)
         let d = error("x = 1\ny = x + 'a'")
         XCTAssertEqual(d?.range?.start.line, 2)
         XCTAssertEqual(run("x"), "1\n", "variables survive an error")
+    }
+
+    /// Deep recursion raises RecursionError at the limit, and with the limit raised past what the
+    /// thread's native stack holds, before the stack runs out; the interpreter goes on afterwards.
+    func testRecursionStopsBeforeTheNativeStackEnds() {
+        run("import sys\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)")
+        XCTAssertEqual(run("depth(50)"), "50\n")
+        XCTAssertEqual(run("sys.setrecursionlimit(40)\ntry:\n    depth(50)\nexcept RecursionError as e:\n    print(e)"),
+                       "maximum recursion depth exceeded\n")
+        let native = error("sys.setrecursionlimit(10**8)\ndepth(10**7)")
+        XCTAssertTrue(native?.message.contains("RecursionError: maximum recursion depth exceeded (the native stack is used up") == true,
+                      native?.message ?? "no error")
+        XCTAssertEqual(run("sys.setrecursionlimit(1000)\ndepth(20)"), "20\n")
     }
 }

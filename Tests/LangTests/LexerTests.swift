@@ -1,4 +1,5 @@
 import XCTest
+import BigInt
 @testable import Lang
 
 final class LexerTests: XCTestCase {
@@ -56,8 +57,8 @@ final class LexerTests: XCTestCase {
             .keyword(.lambda), .name("x"), .symbol(.colon), .keyword(.not), .name("x_1"), .keyword(.is),
             .keyword(.None), .newline, .endOfInput,
         ])
-        XCTAssertEqual(kinds("True False _ while"), [
-            .keyword(.True), .keyword(.False), .name("_"), .name("while"), .newline, .endOfInput,
+        XCTAssertEqual(kinds("True False _ while match"), [
+            .keyword(.True), .keyword(.False), .name("_"), .keyword(.while), .name("match"), .newline, .endOfInput,
         ])
     }
 
@@ -77,8 +78,35 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(dollar?.message, "unexpected character '$'")
         XCTAssertEqual(place(dollar?.range), "1:5-1:6")
         XCTAssertEqual(lexFailure("!x")?.hint, "use 'not' for negation and '!=' for inequality")
-        XCTAssertEqual(lexFailure("a << 2")?.message, "shift operators are not supported")
-        XCTAssertEqual(lexFailure("f\"{x}\"")?.message, "f-strings are not supported")
+        XCTAssertEqual(lexFailure("a := 2")?.message, "assignment expressions (':=') are not supported")
+        XCTAssertEqual(kinds("a << 2 >>= b")[1], .symbol(.leftShift))
+        XCTAssertEqual(kinds("a << 2 >>= b")[3], .symbol(.rightShiftAssign))
+    }
+
+    // MARK: - f-strings
+
+    func testFStringsAreSplitIntoLiteralsAndFields() throws {
+        guard case .fstring(let pieces) = single("f\"gain {g:.4f}, {{x}} {a!r:>8} {b=}\"") else { return XCTFail() }
+        XCTAssertEqual(pieces.count, 6)
+        XCTAssertEqual(pieces[0], .literal("gain "))
+        guard case .field(let g) = pieces[1], case .field(let a) = pieces[3], case .field(let b) = pieces[5] else { return XCTFail() }
+        XCTAssertEqual(g.expression, "g")
+        XCTAssertEqual(g.start.column, 9, "the field's place in the source, for errors inside it")
+        XCTAssertEqual(g.spec, [.literal(".4f")])
+        XCTAssertEqual(pieces[2], .literal(", {x} "))
+        XCTAssertEqual(a.conversion, "r")
+        XCTAssertEqual(a.spec, [.literal(">8")])
+        XCTAssertEqual(b.expression, "b")
+        XCTAssertEqual(b.debugText, "b=")
+        guard case .fstring(let nested) = single("f'{x:{w}.{p}f}'"), case .field(let x) = nested[0] else { return XCTFail() }
+        XCTAssertEqual(x.spec?.count, 4, "a spec with nested fields: {w} . {p} f")
+    }
+
+    func testFStringErrors() {
+        XCTAssertEqual(lexFailure("f\"{}\"")?.message, "f-string: empty expression not allowed")
+        XCTAssertEqual(lexFailure("f\"a } b\"")?.message, "f-string: single '}' is not allowed")
+        XCTAssertEqual(lexFailure("f\"{x!q}\"")?.message, "f-string: invalid conversion character: expected 's', 'r', or 'a'")
+        XCTAssertEqual(lexFailure("f\"{x\"")?.message, "f-string: expecting '}'")
     }
 
     // MARK: - Numbers
@@ -114,7 +142,7 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(letters?.message, "invalid decimal literal")
         XCTAssertEqual(place(letters?.range), "1:5-1:9")
         XCTAssertEqual(lexFailure("2j")?.message, "complex numbers are not supported")
-        XCTAssertEqual(lexFailure("99999999999999999999")?.message, "integer literal is too large")
+        XCTAssertEqual(single("99999999999999999999"), .bigInt(BigInt("99999999999999999999", radix: 10)!), "exact, as Python's ints")
         XCTAssertEqual(lexFailure("1e999")?.message, "float literal is out of range")
         XCTAssertEqual(single("1e-999"), .float(0))
     }

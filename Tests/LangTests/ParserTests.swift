@@ -93,12 +93,25 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(expr("[x if x else 0 for x in xs]"), "[(x if x else 0) for x in xs]")
     }
 
-    func testSetLiteralsAndGeneratorsAreRejected() {
-        XCTAssertEqual(failure("{1, 2}")?.message, "set literals are not supported")
-        let generator = failure("sum(x for x in xs)")
-        XCTAssertEqual(generator?.message, "generator expressions are not supported")
-        XCTAssertEqual(place(generator), "1:7-1:10")
-        XCTAssertEqual(failure("{k: v for k in ks}")?.message, "dict comprehensions are not supported")
+    func testSetsDictComprehensionsAndGenerators() {
+        XCTAssertEqual(expr("{1, 2}"), "{1, 2}")
+        XCTAssertEqual(expr("{*a, 3}"), "{*a, 3}")
+        XCTAssertEqual(expr("{**d, 'x': 1}"), "{**d, 'x': 1}")
+        XCTAssertEqual(expr("sum(x for x in xs)"), "sum((x for x in xs))")
+        XCTAssertEqual(expr("(x * 2 for x in xs if x)"), "((x * 2) for x in xs if x)")
+        XCTAssertEqual(expr("{k: v for k, v in d.items()}"), "{k: v for (k, v) in d.items()}")
+        XCTAssertEqual(expr("{x % 3 for x in xs}"), "{(x % 3) for x in xs}")
+        let unparenthesised = failure("f(x for x in xs, 1)")
+        XCTAssertEqual(unparenthesised?.message, "generator expression must be parenthesized")
+        XCTAssertEqual(expr("[*a, *b]"), "[*a, *b]")
+    }
+
+    func testFStringsParseTheirFields() {
+        XCTAssertEqual(expr("f'{x + 1:>{w}} and {y!r}'"), "f'{(x + 1):>{w}} and {y!r}'")
+        let bad = failure("f'{x +}'")
+        XCTAssertEqual(bad?.message, "f-string: expecting an expression")
+        XCTAssertEqual(failure("f'{x y}'")?.message, "unexpected token 'y'")
+        XCTAssertEqual(place(failure("a = f'{x y}'")), "1:10-1:11", "errors point into the f-string")
     }
 
     // MARK: - Calls and subscripts
@@ -211,7 +224,7 @@ final class ParserTests: XCTestCase {
         let twice = failure("a, *b, *c = xs")
         XCTAssertEqual(twice?.message, "multiple starred targets in one assignment")
         XCTAssertEqual(place(twice), "1:8-1:10")
-        XCTAssertEqual(failure("x = *a")?.message, "unexpected token '*'")
+        XCTAssertEqual(failure("x = *a")?.message, "can't use starred expression here")
     }
 
     // MARK: - Function definitions
@@ -251,8 +264,10 @@ final class ParserTests: XCTestCase {
         let order = failure("def f(x=1, y): pass")
         XCTAssertEqual(order?.message, "parameter without a default follows parameter with a default")
         XCTAssertEqual(place(order), "1:12-1:13")
-        XCTAssertEqual(failure("lambda x, x: 0")?.message, "duplicate parameter 'x'")
-        XCTAssertEqual(failure("lambda *, x: 0")?.message, "a bare '*' is not supported")
+        XCTAssertEqual(failure("lambda x, x: 0")?.message, "duplicate argument 'x' in function definition")
+        XCTAssertEqual(failure("def f(a, *): pass")?.message, "named arguments must follow bare *")
+        XCTAssertEqual(failure("def f(/, a): pass")?.message, "at least one parameter must precede '/'")
+        XCTAssertEqual(statements("def f(a, /, b=1, *, c, **kw): pass"), "def f(a, /, b=1, *, c, **kw):\n    pass")
         XCTAssertEqual(failure("def f(**kw, x): pass")?.message, "parameter after '**kw'")
         XCTAssertEqual(statements("def f(*args, key): pass"), "def f(*args, key):\n    pass")
     }
@@ -503,10 +518,32 @@ final class ParserTests: XCTestCase {
     }
 
     func testUnsupportedPythonKeywords() {
-        let loop = failure("while x: pass")
-        XCTAssertEqual(loop?.message, "'while' is not supported")
-        XCTAssertEqual(place(loop), "1:1-1:6")
-        XCTAssertEqual(failure("for x in xs:\n    break\n")?.message, "'break' is not supported")
+        let generator = failure("def f():\n    yield 1\n")
+        XCTAssertEqual(generator?.message, "'yield' is not supported")
+        XCTAssertEqual(place(generator), "2:5-2:10")
+        XCTAssertTrue(generator?.hint?.contains("generator expression") == true)
+        XCTAssertEqual(failure("async def f(): pass")?.message, "'async' is not supported")
+        XCTAssertEqual(failure("x = await y")?.message, "'await' is not supported")
+        XCTAssertEqual(failure("break")?.message, "'break' outside loop")
+        XCTAssertEqual(failure("def f():\n    for x in xs:\n        pass\n    continue\n")?.message, "'continue' outside loop")
+    }
+
+    func testNewStatements() {
+        XCTAssertEqual(statements("while x:\n    x -= 1\nelse:\n    y = 2"), "while x:\n    x -= 1\nelse:\n    y = 2")
+        XCTAssertEqual(statements("for i in r:\n    if i: break\n    continue"), "for i in r:\n    if i:\n        break\n    continue")
+        XCTAssertEqual(statements("try:\n    f()\nexcept (A, B) as e:\n    raise C('x') from e\nexcept:\n    raise\nelse:\n    g()\nfinally:\n    h()"),
+                       "try:\n    f()\nexcept (A, B) as e:\n    raise C('x') from e\nexcept:\n    raise\nelse:\n    g()\nfinally:\n    h()")
+        XCTAssertEqual(statements("with a as x, b:\n    pass"), "with a as x, b:\n    pass")
+        XCTAssertEqual(statements("with (a as x, b as y):\n    pass"), "with a as x, b as y:\n    pass")
+        XCTAssertEqual(statements("assert x > 0, 'neg'"), "assert (x > 0), 'neg'")
+        XCTAssertEqual(statements("x: int = 5"), "x: int = 5")
+        XCTAssertEqual(statements("@dec\n@torch.no_grad()\ndef f(x): return x"), "@dec\n@torch.no_grad()\ndef f(x):\n    return x")
+        XCTAssertEqual(statements("class Net(nn.Module):\n    scale = 2\n    def forward(self, x): return x"),
+                       "class Net(nn.Module):\n    scale = 2\n    def forward(self, x):\n        return x")
+        XCTAssertEqual(failure("try:\n    pass\nx = 1\n")?.message, "expected 'except' or 'finally' block, found 'x'")
+        XCTAssertEqual(failure("try:\n    f()\nexcept:\n    pass\nexcept E:\n    pass")?.message, "default 'except:' must be last")
+        XCTAssertEqual(statements("x = 1 << 2 >> 1; y = 1 + 2 << 3"), "x = ((1 << 2) >> 1)\ny = ((1 + 2) << 3)")
+        XCTAssertEqual(expr("1 + 2 << 3 & 4"), "(((1 + 2) << 3) & 4)")
     }
 
     func testDiagnosticRendersCaret() {
@@ -582,8 +619,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(text(source, tupleRange), "a, *rest")
         XCTAssertEqual(text(source, items[1].range), "*rest")
         XCTAssertEqual(text(source, parsed[1].range), "def f(x):\n    if x:\n        return 1\n\n    return 2")
-        guard case .functionDef(_, _, let body, _) = parsed[1] else { return XCTFail() }
-        XCTAssertEqual(text(source, body[0].range), "if x:\n        return 1")
+        guard case .functionDef(let d) = parsed[1] else { return XCTFail() }
+        XCTAssertEqual(text(source, d.body[0].range), "if x:\n        return 1")
         XCTAssertEqual(text(source, parsed[2].range), "n += 1")
     }
 

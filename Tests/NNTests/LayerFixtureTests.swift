@@ -79,7 +79,7 @@ final class LayerFixtureTests: XCTestCase {
         let c = Self.cases.first { $0.name == "parameter_jacobians" }!
         let interp = interpreter()
         interp["x"] = .tensor(.tensor(c.inputs["x"]!))
-        interp["state"] = .dict(OrderedDict(c.state.map { (.string($0.0), .tensor(.tensor($0.1))) }))
+        interp["state"] = .dict(DictObject(strings: c.state.map { ($0.0, Value.tensor(.tensor($0.1))) }))
         let source = """
             net = Sequential(block1=Sequential(Linear(4, 8), Tanh()), head=Linear(8, 2))
             net.load_state_dict(state)

@@ -119,9 +119,10 @@ final class TensorFormatterTests: XCTestCase {
     // MARK: - Direct checks
 
     func testFormatShape() {
-        XCTAssertEqual(formatShape([2, 3]), "[2, 3]")
-        XCTAssertEqual(formatShape([]), "[]")
-        XCTAssertEqual(formatShape([7]), "[7]")
+        XCTAssertEqual(formatShape([2, 3]), "torch.Size([2, 3])")
+        XCTAssertEqual(formatShape([]), "torch.Size([])")
+        XCTAssertEqual(formatShape([7]), "torch.Size([7])")
+        XCTAssertEqual(formatShapeList([2, 3]), "[2, 3]")
     }
 
     func testDefaultOptionsMatchPyTorch() {

@@ -228,7 +228,7 @@ def run(binary):
         def attribute_completion():
             output = s.enter("x.sh" + TAB)
             require("error" not in output, f"x.sh<TAB> did not complete: {output!r}")
-            require_match(r"\n\[2\]\n$", output, "x.shape")
+            require_match(r"\ntorch\.Size\(\[2\]\)\n$", output, "x.shape")
         check("TAB completes x.sh to x.shape", attribute_completion)
 
         check("TAB completes :hel to :help",

@@ -559,7 +559,7 @@ final class FileFormatTests: XCTestCase {
 
     func testMissingFileAndUnknownExtension() throws {
         let missing = scratch + "/nope.npy"
-        XCTAssertEqual(errorMessage { _ = try TensorFile.load(path: missing) }?.message, "\(missing): no such file")
+        XCTAssertEqual(errorMessage { _ = try TensorFile.load(path: missing) }?.message, "[Errno 2] No such file or directory: '\(missing)'")
         let directory = scratch + "/dir.npy"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         XCTAssertEqual(errorMessage { _ = try TensorFile.load(path: directory) }?.message, "\(directory): is a directory, not a file")

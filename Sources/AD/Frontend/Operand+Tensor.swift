@@ -12,17 +12,18 @@ extension Operand {
         let known = dims.filter { $0 != -1 }.reduce(1, *)
         let unknown = dims.filter { $0 == -1 }.count
         guard unknown <= 1, !dims.contains(where: { $0 < -1 }) else {
-            throw TensorError("reshape: invalid shape \(Shape(dims)): only one dimension can be -1 and none can be negative")
+            throw TensorError(dims.filter({ $0 == -1 }).count > 1 ? "only one dimension can be inferred"
+                              : "invalid shape dimension \(dims.first { $0 < -1 } ?? -1) at index \(dims.firstIndex { $0 < -1 } ?? 0) of shape \(Shape(dims))")
         }
         var resolved = dims
         if unknown == 1 {
             guard known > 0, shape.elementCount % known == 0 else {
-                throw TensorError("reshape: shape \(Shape(dims)) is invalid for input of size \(shape.elementCount) (shape \(shape))")
+                throw TensorError("shape '\(Shape(dims))' is invalid for input of size \(shape.elementCount)")
             }
             resolved = dims.map { $0 == -1 ? shape.elementCount / known : $0 }
         }
         guard Shape(resolved).elementCount == shape.elementCount else {
-            throw TensorError("reshape: shape \(Shape(dims)) is invalid for input of size \(shape.elementCount) (shape \(shape))")
+            throw TensorError("shape '\(Shape(dims))' is invalid for input of size \(shape.elementCount)")
         }
         return try reshaped(Shape(resolved))
     }
@@ -160,9 +161,19 @@ extension Operand {
         let ka = a.shape[a.rank - 1]
         let kb = b.rank == 1 ? b.shape[0] : b.shape[b.rank - 2]
         guard ka == kb else {
-            throw TensorError("matmul: \(a.shape) @ \(b.shape): inner dimensions \(ka) and \(kb) differ",
-                              hint: "the last dimension of the left operand must equal the " +
-                                    (b.rank == 1 ? "length of the right vector" : "second-to-last dimension of the right operand"))
+            let hint = "matmul: \(a.shape) @ \(b.shape): the last dimension of the left operand must equal the "
+                + (b.rank == 1 ? "length of the right vector" : "second-to-last dimension of the right operand")
+            func matrix(_ s: Shape) -> String { s.rank == 1 ? "1x\(s[0])" : "\(s[s.rank - 2])x\(s[s.rank - 1])" }
+            if a.rank == 1 && b.rank == 1 {
+                throw TensorError("inconsistent tensor size, expected tensor [\(ka)] and src [\(kb)] to have the same number of elements, but got \(ka) and \(kb) elements respectively", hint: hint)
+            }
+            if b.rank == 1 {
+                throw TensorError("size mismatch, got input (\(a.shape[a.rank - 2])), mat (\(matrix(a.shape))), vec (\(kb))", hint: hint)
+            }
+            if a.rank <= 2 && b.rank == 2 {
+                throw TensorError("mm: mat1 and mat2 shapes cannot be multiplied (\(matrix(a.shape)) and \(matrix(b.shape)))", hint: hint)
+            }
+            throw TensorError("Expected size for first two dimensions of batch2 tensor to be: [\(b.rank > 2 ? b.shape[0] : a.shape[0]), \(ka)] but got: [\(b.rank > 2 ? b.shape[0] : a.shape[0]), \(kb)].", hint: hint)
         }
         if a.rank == 1 && b.rank == 1 { return try Operand.dot(a, b, DotDimensions(lhsContracting: [0], rhsContracting: [0])) }
         if b.rank == 1 {
@@ -255,7 +266,9 @@ extension Operand {
     /// `linear(x, W, b) = x W^T + b`.
     public func linear(_ weight: Operand, _ bias: Operand?) throws -> Operand {
         guard weight.rank == 2, shape.dims.last == weight.shape[1] else {
-            throw TensorError("linear: input \(shape) and weight \(weight.shape) do not fit: the input's last dimension must equal the weight's in_features (dimension 1)")
+            let rows = shape.dims.dropLast().reduce(1, *)
+            throw TensorError((bias != nil && rank == 2 ? "addmm" : "mm") + ": mat1 and mat2 shapes cannot be multiplied (\(rows)x\(shape.dims.last ?? 0) and \(weight.rank == 2 ? "\(weight.shape[1])x\(weight.shape[0])" : "\(weight.shape)"))",
+                              hint: "linear: input \(shape) and weight \(weight.shape): the input's last dimension must equal the weight's in_features (dimension 1)")
         }
         let y = try Operand.dot(self, weight, DotDimensions(lhsContracting: [rank - 1], rhsContracting: [1]))
         guard let bias else { return y }
@@ -286,8 +299,8 @@ extension Operand {
     /// `torch.stack(tensors, dim)`.
     public static func stack(_ parts: [Operand], dim: Int) throws -> Operand {
         guard let first = parts.first else { throw TensorError("stack: expected a non-empty list of tensors") }
-        for p in parts where p.shape != first.shape {
-            throw TensorError("stack: expects each tensor to be equal size, but got \(first.shape) and \(p.shape)")
+        for (i, p) in parts.enumerated() where p.shape != first.shape {
+            throw TensorError("stack expects each tensor to be equal size, but got \(first.shape) at entry 0 and \(p.shape) at entry \(i)")
         }
         let d = dim < 0 ? dim + first.rank + 1 : dim
         return try cat(try parts.map { try $0.unsqueeze(d) }, dim: d)

@@ -85,10 +85,13 @@ enum ShapeRules {
                 throw TensorError("cat: dimension \(axis) out of range for tensors of shape \(first)")
             }
             var total = 0
-            for t in x {
-                guard t.shape.rank == first.rank,
-                      (0..<first.rank).allSatisfy({ $0 == axis || t.shape[$0] == first[$0] }) else {
-                    throw TensorError("cat: shapes \(first) and \(t.shape) differ outside dimension \(axis)")
+            for (k, t) in x.enumerated() {
+                guard t.shape.rank == first.rank else {
+                    throw TensorError("Tensors must have same number of dimensions: got \(first.rank) and \(t.shape.rank)")
+                }
+                if let d = (0..<first.rank).first(where: { $0 != axis && first[$0] != t.shape[$0] }) {
+                    throw TensorError("Sizes of tensors must match except in dimension \(axis). Expected size \(first[d]) but got size \(t.shape[d]) for tensor number \(k) in the list.",
+                                      hint: "cat: shapes \(first) and \(t.shape) differ outside dimension \(axis)")
                 }
                 total += t.shape[axis]
             }

@@ -217,18 +217,22 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escapi
     return { args in
         guard inDims.count == args.count else {
             throw TensorError("vmap: in_dims has \(inDims.count) entries but the function was called with \(args.count) argument(s)",
-                              hint: "give one in_dim per argument, e.g. in_dims=(0, None)")
+                              hint: "give one in_dim per argument, e.g. in_dims=(0, None)", kind: .value)
         }
         var size: Int? = nil
         var perExample: [TensorType] = []
-        for (i, (a, d)) in zip(args, inDims).enumerated() {
-            guard let d else { perExample.append(a.type); continue }
+        var normalized: [Int?] = []
+        for (i, (a, given)) in zip(args, inDims).enumerated() {
+            guard let given else { perExample.append(a.type); normalized.append(nil); continue }
+            let d = given < 0 ? given + a.rank : given
             guard d >= 0 && d < a.rank else {
-                throw TensorError("vmap: in_dim \(d) for argument \(i) is out of range: it has shape \(a.shape)",
-                                  hint: "in_dims must name an existing dimension of each batched argument")
+                throw TensorError("vmap: in_dim \(given) for argument \(i) is out of range: it has shape \(a.shape)",
+                                  hint: "in_dims must name an existing dimension of each batched argument", kind: .value)
             }
+            normalized.append(d)
             if let s = size, s != a.shape[d] {
-                throw TensorError("vmap: inconsistent batch sizes: argument \(i) has size \(a.shape[d]) in dimension \(d), an earlier one has \(s)")
+                throw TensorError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes [\(s), \(a.shape[d])] for the mapped dimension",
+                                  kind: .value)
             }
             size = a.shape[d]
             var dims = a.shape.dims
@@ -237,11 +241,11 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escapi
         }
         guard let batch = size else {
             throw TensorError("vmap: no argument is batched (every in_dim is None)",
-                              hint: "set in_dims to 0 (or another dimension) for the arguments to map over")
+                              hint: "set in_dims to 0 (or another dimension) for the arguments to map over", kind: .value)
         }
         let closed = try trace(inputTypes: perExample, f)
         let all = args + closed.captured
-        let allDims = inDims + closed.captured.map { _ in nil }
+        let allDims = normalized + closed.captured.map { _ in nil }
         func run(_ operands: [Operand], _ count: Int) throws -> [Operand] {
             let (pb, batched) = try closed.program.batched(inDims: allDims, size: count)
             let outs = try apply(pb, operands)
@@ -258,10 +262,11 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escapi
                     return o
                 }
                 let b = batched[k] ? o : try o.broadcast(to: Shape([count] + o.shape.dims))
-                guard od >= 0 && od < b.rank else {
-                    throw TensorError("vmap: out_dim \(od) is out of range for output \(k) of shape \(b.shape)")
+                let axis = od < 0 ? od + b.rank : od
+                guard axis >= 0 && axis < b.rank else {
+                    throw TensorError("vmap: out_dim \(od) is out of range for output \(k) of shape \(b.shape)", kind: .value)
                 }
-                return try b.movingAxis(0, to: od)
+                return try b.movingAxis(0, to: axis)
             }
         }
         guard let chunk = chunkSize, chunk > 0, chunk < batch else { return try run(all, batch) }

@@ -20,7 +20,7 @@ extension Interpreter {
             let path = try a.string("f")
             switch try TensorFile.load(path: path) {
             case .tensor(let x): return .tensor(.tensor(x))
-            case .dict(let pairs): return .dict(OrderedDict(pairs.map { (.string($0.0), .tensor(.tensor($0.1))) }))
+            case .dict(let pairs): return .dict(DictObject(strings: pairs.map { ($0.0, .tensor(.tensor($0.1))) }))
             }
         }
         registry.add("save", ["obj", "f"], topic: t,
@@ -28,17 +28,20 @@ extension Interpreter {
                      doc: "save(value, path) writes by the path's extension, atomically.\n\n  >>> save(J, \"jacobian.npy\")\n  >>> save(net.state_dict(), \"net.safetensors\")") { a in
             let path = try a.string("f")
             let contents: TensorFileContents
-            switch a.value("obj")! {
-            case .tensor(let o): contents = .tensor(try o.requireConcrete("save"))
+            let v = a.value("obj")!
+            switch v {
+            case .tensor(let h): contents = .tensor(try h.value.requireConcrete("save"))
             case .dict(let d):
                 contents = .dict(try d.pairs.map { k, v in
-                    guard case .string(let name) = k, case .tensor(let o) = v else {
+                    guard case .string(let name) = k, case .tensor(let h) = v else {
                         throw a.fail("a dict to save must map names to tensors")
                     }
-                    return (name, try o.requireConcrete("save"))
+                    return (name, try h.value.requireConcrete("save"))
                 })
             case .module(let m): contents = .dict(try m.stateDict())
-            case let v: throw a.fail("can save a tensor or a dict of tensors, not \(v.typeName)")
+            case .none, .bool, .int, .bigInt, .float, .string, .list, .tuple, .set, .function, .type, .instance, .namespace,
+                 .slice, .shape, .dtype, .ellipsis:
+                throw a.fail("can save a tensor or a dict of tensors, not \(v.pyType.name)")
             }
             try TensorFile.save(contents, path: path)
             return .none

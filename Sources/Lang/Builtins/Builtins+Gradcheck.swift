@@ -23,11 +23,12 @@ extension Interpreter {
 
     func runGradcheck(_ a: BoundArguments) throws -> Value {
         let f = try a.function("func")
-        let eps = try a.double("eps", default: 1e-6), atol = try a.double("atol", default: 1e-5), rtol = try a.double("rtol", default: 1e-3)
-        let raise = try a.bool("raise_exception", default: true)
+        let eps = try a.double("eps"), atol = try a.double("atol"), rtol = try a.double("rtol")
+        let raise = try a.bool("raise_exception")
         let inputs: [Value]
         switch a.value("inputs")! {
-        case .tuple(let xs), .list(let xs): inputs = xs
+        case .tuple(let xs): inputs = xs
+        case .list(let l): inputs = l.items
         case let v: inputs = [v]
         }
         let flat = FlatArguments(inputs)
@@ -71,7 +72,7 @@ extension Interpreter {
                     }
                     let message = "gradcheck: Jacobian mismatch for output \(k) with respect to input \(i): worst entry at output index \(index(w.row, y.shape)), input index \(index(w.column, x.shape)): analytic \(pythonFloat(w.analytic)), numeric \(pythonFloat(w.numeric)) (atol=\(pythonFloat(atol)), rtol=\(pythonFloat(rtol)), eps=\(pythonFloat(eps)))"
                     if raise {
-                        throw Diagnostic(.error, message, range: a.range,
+                        throw PythonError(.ValueError, message, at: a.range,
                                          hint: x.dtype == .float32 ? "use float64 inputs: float32 differences are too coarse" : nil)
                     }
                     output(message + "\n")

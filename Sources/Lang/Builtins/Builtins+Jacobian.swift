@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import Printer
 
 extension Interpreter {
     // MARK: - torch.autograd.functional.jacobian and batch_jacobian
@@ -37,7 +38,7 @@ extension Interpreter {
             let summed: TensorFunction = { xs in
                 let ys = try g(xs)
                 guard ys.count == 1, ys[0].rank >= 1, ys[0].shape[0] == x.shape[0] else {
-                    throw Diagnostic(.error, "batch_jacobian: f must return one tensor with the batch dimension \(x.shape[0]) first, got \(ys.map { formatShapeText($0.shape) }.joined(separator: ", "))", range: a.range)
+                    throw PythonError(.ValueError, "batch_jacobian: f must return one tensor with the batch dimension \(x.shape[0]) first, got \(ys.map { formatShapeText($0.shape) }.joined(separator: ", "))", at: a.range)
                 }
                 return [try ys[0].sum([0])]
             }
@@ -62,8 +63,8 @@ extension Interpreter {
 
     func runJacobian(_ a: BoundArguments) throws -> Value {
         let f = try a.function("func")
-        let vectorize = try a.bool("vectorize", default: false)
-        let strategy = try a.string("strategy", default: "reverse-mode")
+        let vectorize = try a.bool("vectorize")
+        let strategy = try a.string("strategy")
         guard strategy == "reverse-mode" || strategy == "forward-mode" else {
             throw a.fail("strategy must be 'reverse-mode' or 'forward-mode', got '\(strategy)'")
         }
@@ -72,24 +73,27 @@ extension Interpreter {
         let isTuple: Bool
         let inputs: [Value]
         switch inputsValue {
-        case .tuple(let xs), .list(let xs): isTuple = true; inputs = xs
-        default: isTuple = false; inputs = [inputsValue]
+        case .tuple(let xs): isTuple = true; inputs = xs
+        case .list(let l): isTuple = true; inputs = l.items
+        case .none, .bool, .int, .bigInt, .float, .string, .tensor, .dict, .set, .function, .type, .instance, .module,
+             .namespace, .slice, .shape, .dtype, .ellipsis:
+            isTuple = false; inputs = [inputsValue]
         }
         for (i, v) in inputs.enumerated() {
-            guard case .tensor = v else { throw a.fail("input \(i) must be a tensor, not \(v.typeName)") }
+            guard case .tensor = v else { throw a.fail("input \(i) must be a tensor, not \(v.pyType.name)") }
         }
         let flat = FlatArguments(inputs)
         let box = OutputStructure()
         let g = tensorFunction(f, flat, hasAux: false, box: box, name: "jacobian", range: a.range)
         let argnums = Array(0..<flat.leaves.count)
         // The guard, with the per-sample alternative when the input is a batch.
-        func refusal(_ needed: Int) -> Diagnostic {
+        func refusal(_ needed: Int) -> PythonError {
             var hint = "raise the limit with :set memlimit"
             if flat.leaves.count == 1, let alt = perSampleJacobianPeak(g, flat.leaves[0]) {
                 hint = "if samples do not interact, vmap(jacrev(f))(x) gives the [B, m, n] diagonal blocks and needs \(formatByteCount(alt)); or " + hint
             }
-            return Diagnostic(.error, "jacobian: the full Jacobian would need \(formatByteCount(needed)), over the memory limit of \(formatByteCount(memoryLimit))",
-                              range: a.range, hint: hint)
+            return PythonError(.MemoryError, "jacobian: the full Jacobian would need \(formatByteCount(needed)), over the memory limit of \(formatByteCount(memoryLimit))",
+                              at: a.range, hint: hint)
         }
         if flat.leaves.allSatisfy({ $0.concrete != nil }) {
             // Output size from the function's type alone (nothing runs), then the result size.
@@ -121,7 +125,7 @@ extension Interpreter {
         }
         switch box.tree {
         case .leaf: return perOutput()
-        default: return Pytree.unflatten(box.tree, perOutput)
+        case .tuple, .list, .dict, .constant: return Pytree.unflatten(box.tree, perOutput)
         }
     }
 
@@ -136,4 +140,5 @@ extension Interpreter {
 }
 
 /// `[2, 3]`.
-func formatShapeText(_ s: Shape) -> String { s.description }
+/// A shape as Jacobi shows it in messages and summaries: `[2, 3]`.
+func formatShapeText(_ s: Shape) -> String { formatShapeList(s) }

@@ -8,8 +8,8 @@ extension Interpreter {
         let t = "linalg"
         registry.add("diagonal", ["input", "offset=0", "dim1=0", "dim2=1"], topic: t, method: true,
                      summary: "the diagonal of the (dim1, dim2) planes, as a new last dimension") { a in
-            .tensor(try a.tensor("input").diagonal(offset: try a.int("offset", default: 0), dim1: try a.int("dim1", default: 0),
-                                                   dim2: try a.int("dim2", default: 1)))
+            .tensor(try a.tensor("input").diagonal(offset: try a.int("offset"), dim1: try a.int("dim1"),
+                                                   dim2: try a.int("dim2")))
         }
         registry.add("diag_embed", ["input"], topic: t, method: true,
                      summary: "square matrices with the last dimension on their diagonal") { a in
@@ -25,12 +25,24 @@ extension Interpreter {
                        >>> einsum("bibj->bij", J)           # the [B, m, n] diagonal blocks of a [B, m, B, n] Jacobian
                      """) { a in
             var items = a.rest
-            if items.count == 1, case .list(let xs) = items[0] { items = xs }
+            if items.count == 1, case .list(let xs) = items[0] { items = xs.items }
             if items.count == 1, case .tuple(let xs) = items[0] { items = xs }
             let operands = try items.map { try self.toOperand($0, what: "einsum operand", range: a.range) }
             return .tensor(try Operand.einsum(try a.string("equation"), operands))
         }
-        registry.add("norm", ["input", "ord=None", "dim=None", "keepdim=False"], topic: t, method: true,
+        registry.add("norm", ["input", "p='fro'", "dim=None", "keepdim=False", "dtype=None"], topic: t, method: true,
+                     summary: "torch.norm: the Frobenius norm (p='fro'), 'nuc', or the p-norm of the elements over dim") { a in
+            var x = try a.tensor("input").floating()
+            if let d = try a.dtype("dtype") { x = try x.converted(to: d) }
+            let dims = try a.intList("dim")
+            let p = a.value("p")!
+            if case .string("nuc") = p {
+                return .tensor(try self.matrixNorm(x, a, ord: .nuclear))
+            }
+            let ord: Value? = { if case .string("fro") = p { return nil }; return p.isNone ? nil : p }()
+            return .tensor(try self.vectorNorm(x, ord: ord, dims: dims, keepdim: try a.bool("keepdim"), a))
+        }
+        registry.add("linalg_norm", ["input", "ord=None", "dim=None", "keepdim=False"], topic: t,
                      summary: "torch.linalg.norm: a vector norm, or a matrix norm for 2-D input with ord (or two dims)",
                      doc: """
                      norm(A, ord=None, dim=None, keepdim=False) as torch.linalg.norm: with dim naming two dimensions,
@@ -40,17 +52,17 @@ extension Interpreter {
                      """) { a in
             let x = try a.tensor("input").floating()
             let dims = try a.intList("dim")
-            let ord = a.value("ord").flatMap { isNone($0) ? nil : $0 }
+            let ord = a.value("ord").flatMap { $0.isNone ? nil : $0 }
             if let ord, dims?.count == 2 || (dims == nil && x.rank == 2) {
                 return .tensor(try self.matrixNorm(x, a, ord: try self.matrixNormOrder(ord, a)))
             }
-            return .tensor(try self.vectorNorm(x, ord: ord, dims: dims, keepdim: try a.bool("keepdim", default: false), a))
+            return .tensor(try self.vectorNorm(x, ord: ord, dims: dims, keepdim: try a.bool("keepdim"), a))
         }
         registry.add("vector_norm", ["x", "ord=2", "dim=None", "keepdim=False"], topic: t,
                      summary: "torch.linalg.vector_norm: the p-norm of the elements over dim (all by default)") { a in
-            let ord = a.value("ord").flatMap { isNone($0) ? nil : $0 }
+            let ord = a.value("ord").flatMap { $0.isNone ? nil : $0 }
             return .tensor(try self.vectorNorm(try a.tensor("x").floating(), ord: ord, dims: try a.intList("dim"),
-                                               keepdim: try a.bool("keepdim", default: false), a))
+                                               keepdim: try a.bool("keepdim"), a))
         }
     }
 

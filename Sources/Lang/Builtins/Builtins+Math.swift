@@ -42,29 +42,26 @@ extension Interpreter {
             }
         }
         registry.add("round", ["input", "|decimals=0"], topic: t, method: true, summary: "round half to even") { a in
-            let v = a.value("input")!
-            if case .float(let d) = v { return .int(Int(d.rounded(.toNearestOrEven))) }
-            if case .int = v { return v }
             let x = try a.tensor("input")
-            let scale = pow10(try a.int("decimals", default: 0))
+            let scale = pow10(try a.int("decimals"))
             if scale == 1 { return .tensor(try x.unary(.round)) }
             return .tensor(try (x * x.constant(scale)).unary(.round) / x.constant(scale))
         }
         registry.add("gelu", ["input", "|approximate='none'"], topic: t, method: true,
                      summary: "Gaussian error linear unit (exact, or approximate='tanh')") { a in
-            let mode = try a.string("approximate", default: "none")
+            let mode = try a.string("approximate")
             guard mode == "none" || mode == "tanh" else { throw a.fail("approximate must be 'none' or 'tanh', got '\(mode)'") }
             return .tensor(try a.tensor("input").floating().gelu(approximate: mode == "tanh"))
         }
         registry.add("softplus", ["input", "beta=1", "threshold=20"], topic: t, method: true,
                      summary: "log(1 + exp(beta x)) / beta") { a in
-            .tensor(try a.tensor("input").floating().softplus(beta: try a.double("beta", default: 1), threshold: try a.double("threshold", default: 20)))
+            .tensor(try a.tensor("input").floating().softplus(beta: try a.double("beta"), threshold: try a.double("threshold")))
         }
         registry.add("elu", ["input", "alpha=1.0"], topic: t, method: true, summary: "x if x > 0 else alpha (exp(x) - 1)") { a in
-            .tensor(try a.tensor("input").floating().elu(alpha: try a.double("alpha", default: 1)))
+            .tensor(try a.tensor("input").floating().elu(alpha: try a.double("alpha")))
         }
         registry.add("leaky_relu", ["input", "negative_slope=0.01"], topic: t, method: true, summary: "x if x > 0 else slope x") { a in
-            .tensor(try a.tensor("input").floating().leakyRelu(try a.double("negative_slope", default: 0.01)))
+            .tensor(try a.tensor("input").floating().leakyRelu(try a.double("negative_slope")))
         }
         registry.add("softmax", ["input", "dim"], topic: t, method: true, summary: "exp(x) / sum(exp(x)) along dim") { a in
             .tensor(try a.tensor("input").floating().softmax(try a.int("dim")))
@@ -76,7 +73,7 @@ extension Interpreter {
                      summary: "normalise over the trailing dimensions") { a in
             let shape = try a.intList("normalized_shape") ?? []
             return .tensor(try a.tensor("input").floating().layerNorm(shape, weight: try a.optionalTensor("weight"),
-                                                                      bias: try a.optionalTensor("bias"), eps: try a.double("eps", default: 1e-5)))
+                                                                      bias: try a.optionalTensor("bias"), eps: try a.double("eps")))
         }
         registry.add("linear", ["input", "weight", "bias=None"], topic: t, summary: "x @ weight.T + bias") { a in
             .tensor(try a.tensor("input").linear(try a.tensor("weight"), try a.optionalTensor("bias")))
@@ -87,13 +84,43 @@ extension Interpreter {
                 return .tensor(try f(x, y))
             }
         }
-        binary("add", "input + other") { try $0 + $1 }
-        binary("sub", "input - other", aliases: ["subtract"]) { try $0 - $1 }
+        for (name, op, aliases) in [("add", BinaryOperator.add, [String]()), ("sub", .subtract, ["subtract"])] {
+            registry.add(name, ["input", "other", "|alpha=1", "|out=None"], topic: t, method: true, summary: "input \(op.rawValue) alpha * other",
+                         aliases: aliases) { a in
+                var other = a.value("other")!
+                if case .int(1) = a.value("alpha")! {} else {
+                    other = try self.binaryOperation(.multiply, other, a.value("alpha")!, range: a.range)
+                }
+                let (x, y) = try self.broadcastPair(a.value("input")!, other, range: a.range)
+                return .tensor(try self.tensorBinary(op, x, y))
+            }
+        }
         binary("mul", "input * other", aliases: ["multiply"]) { try $0 * $1 }
-        binary("div", "input / other", aliases: ["divide", "true_divide"]) { try self.tensorBinary(.divide, $0, $1) }
+        registry.add("div", ["input", "other", "|rounding_mode=None", "|out=None"], topic: t, method: true,
+                     summary: "input / other; rounding_mode='trunc' or 'floor' rounds the quotient", aliases: ["divide", "true_divide"]) { a in
+            let (x, y) = try self.broadcastPair(a.value("input")!, a.value("other")!, range: a.range)
+            guard a.has("rounding_mode") else { return .tensor(try self.tensorBinary(.divide, x, y)) }
+            switch try a.string("rounding_mode") {
+            case "floor": return .tensor(try self.tensorBinary(.floorDivide, x, y))
+            case "trunc":
+                let (p, q) = try Operand.promoted(x, y)
+                let work = p.dtype.isFloatingPoint ? p.dtype : .float64
+                let r = try p.converted(to: work) / q.converted(to: work)
+                let t = try Operand.select(Operand.compare(.lt, r, r.constant(0)), r.unary(.ceil), r.unary(.floor))
+                return .tensor(try t.converted(to: p.dtype))
+            case let m: throw a.fail("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '\(m)'", kind: .ValueError)
+            }
+        }
         binary("maximum", "elementwise maximum") { try Operand.binary(.max, $0, $1) }
         binary("minimum", "elementwise minimum") { try Operand.binary(.min, $0, $1) }
-        binary("remainder", "Python-style modulo", aliases: ["fmod"]) { try Operand.binary(.remainder, $0, $1) }
+        binary("remainder", "Python-style modulo (the result has the divisor's sign)") { try Operand.binary(.remainder, $0, $1) }
+        binary("fmod", "C-style modulo (the result has the dividend's sign)") { x, y in
+            let r = try Operand.binary(.remainder, x, y)
+            let zero = r.constant(0)
+            let differs = try Operand.compare(.ne, Operand.compare(.lt, r, zero), Operand.compare(.lt, x, zero))
+            let fix = try Operand.binary(.and, Operand.compare(.ne, r, zero), differs)
+            return try Operand.select(fix, r - y, r)
+        }
         binary("eq", "input == other") { try Operand.compare(.eq, $0, $1) }
         binary("ne", "input != other") { try Operand.compare(.ne, $0, $1) }
         binary("lt", "input < other", aliases: ["less"]) { try Operand.compare(.lt, $0, $1) }
@@ -109,7 +136,7 @@ extension Interpreter {
             let x = try a.tensor("input")
             func bound(_ n: String) throws -> Operand? {
                 guard a.has(n) else { return nil }
-                if let s = self.scalarOperand(a.value(n)!, like: x) { return s }
+                if let s = try self.scalarOperand(a.value(n)!, like: x) { return s }
                 return try a.tensor(n)
             }
             return .tensor(try x.clamp(min: try bound("min"), max: try bound("max")))
@@ -123,12 +150,9 @@ extension Interpreter {
         // Reductions
         func reduction(_ name: String, _ summary: String, _ f: @escaping (Operand, [Int]?, Bool) throws -> Operand) {
             registry.add(name, ["input", "dim=None", "keepdim=False", "|dtype=None"], topic: t, method: true, summary: summary) { a in
-                if name == "sum", case .list(let items) = a.value("input")! {
-                    return try self.pythonSum(items, range: a.range)
-                }
                 var x = try a.tensor("input")
                 if let d = try a.dtype("dtype") { x = try x.converted(to: d) }
-                return .tensor(try f(x, try a.intList("dim"), try a.bool("keepdim", default: false)))
+                return .tensor(try f(x, try a.intList("dim"), try a.bool("keepdim")))
             }
         }
         reduction("sum", "sum over dim (all dims when None)") { try $0.sum($1, keepdim: $2) }
@@ -137,66 +161,55 @@ extension Interpreter {
         reduction("amin", "minimum over dim") { try $0.extremum(max: false, $1, keepdim: $2) }
         registry.add("var", ["input", "dim=None", "|correction=1", "|keepdim=False", "|unbiased=None"], topic: t, method: true,
                      summary: "variance (Bessel-corrected unless correction=0)") { a in
-            var correction = try a.int("correction", default: 1)
-            if a.has("unbiased") { correction = try a.bool("unbiased", default: true) ? 1 : 0 }
-            return .tensor(try a.tensor("input").variance(try a.intList("dim"), correction: correction, keepdim: try a.bool("keepdim", default: false)))
+            var correction = try a.int("correction")
+            if a.has("unbiased") { correction = try a.bool("unbiased") ? 1 : 0 }
+            return .tensor(try a.tensor("input").variance(try a.intList("dim"), correction: correction, keepdim: try a.bool("keepdim")))
         }
         registry.add("std", ["input", "dim=None", "|correction=1", "|keepdim=False", "|unbiased=None"], topic: t, method: true,
                      summary: "standard deviation") { a in
-            var correction = try a.int("correction", default: 1)
-            if a.has("unbiased") { correction = try a.bool("unbiased", default: true) ? 1 : 0 }
-            return .tensor(try a.tensor("input").variance(try a.intList("dim"), correction: correction, keepdim: try a.bool("keepdim", default: false)).unary(.sqrt))
+            var correction = try a.int("correction")
+            if a.has("unbiased") { correction = try a.bool("unbiased") ? 1 : 0 }
+            return .tensor(try a.tensor("input").variance(try a.intList("dim"), correction: correction, keepdim: try a.bool("keepdim")).unary(.sqrt))
         }
         for (name, isMax) in [("max", true), ("min", false)] {
-            registry.add(name, ["input", "dim=None", "keepdim=False", "*rest"], topic: t, method: true,
+            registry.add(name, ["input", "dim=None", "keepdim=False"], topic: t, method: true,
                          summary: isMax ? "largest value; with dim, (values, indices); of two tensors, maximum" : "smallest value; with dim, (values, indices)") { a in
-                let first = a.value("input")!
-                // Python's max/min over numbers or an iterable.
-                if case .tensor = first {} else if a.value("dim").map({ if case .tensor = $0 { return false }; return true }) ?? true {
-                    var items = [first] + (a.value("dim").map { [$0] } ?? []) + (a.value("keepdim").map { [$0] } ?? []) + a.rest
-                    if items.count == 1 { items = try self.iterate(first, range: a.range) }
-                    guard var best = items.first else { throw a.fail("\(name)() arg is an empty sequence") }
-                    for v in items.dropFirst() {
-                        if try self.truthy(try self.comparison(isMax ? .greater : .less, v, best, range: a.range ?? dummyRange), range: a.range) { best = v }
-                    }
-                    return best
-                }
                 let x = try a.tensor("input")
-                if let other = a.value("dim"), case .tensor(let y) = other {
-                    return .tensor(try Operand.binary(isMax ? .max : .min, x, y))
+                if case .tensor(let y)? = a.value("dim") {
+                    return .tensor(try Operand.binary(isMax ? .max : .min, x, y.value))
                 }
                 guard let dim = try a.optionalInt("dim") else { return .tensor(try x.extremum(max: isMax)) }
-                let keep = try a.bool("keepdim", default: false)
+                let keep = try a.bool("keepdim")
                 let values = try x.extremum(max: isMax, [dim], keepdim: keep)
                 let indices = try x.argmax(dim, max: isMax, keepdim: keep)
-                return .tuple([.tensor(values), .tensor(indices)])
+                return self.namedTuple(self.returnType(name, fields: ["values", "indices"]), [.tensor(values), .tensor(indices)])
             }
         }
         for (name, isMax) in [("argmax", true), ("argmin", false)] {
             registry.add(name, ["input", "dim=None", "keepdim=False"], topic: t, method: true, summary: "index of the \(isMax ? "largest" : "smallest") value") { a in
-                .tensor(try a.tensor("input").argmax(try a.optionalInt("dim"), max: isMax, keepdim: try a.bool("keepdim", default: false)))
+                .tensor(try a.tensor("input").argmax(try a.optionalInt("dim"), max: isMax, keepdim: try a.bool("keepdim")))
             }
         }
         for (name, every) in [("any", false), ("all", true)] {
             registry.add(name, ["input", "dim=None", "keepdim=False"], topic: t, method: true,
                          summary: every ? "True if every element is non-zero" : "True if any element is non-zero") { a in
-                // Python's any/all over a list or tuple; torch's over a tensor.
-                switch a.value("input")! {
-                case .list(let items), .tuple(let items):
-                    let truths = try items.map { try self.truthy($0, range: a.range) }
-                    return .bool(every ? !truths.contains(false) : truths.contains(true))
-                default:
-                    let x = try a.tensor("input")
-                    let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
-                    return .tensor(try b.extremum(max: !every, try a.intList("dim"), keepdim: try a.bool("keepdim", default: false)))
-                }
+                let x = try a.tensor("input")
+                let b = x.dtype == .bool ? x : try Operand.compare(.ne, x, x.constant(0))
+                return .tensor(try b.extremum(max: !every, try a.intList("dim"), keepdim: try a.bool("keepdim")))
             }
         }
 
         // Products
-        registry.add("matmul", ["input", "other"], topic: t, method: true, summary: "matrix product with torch.matmul's broadcasting",
-                     aliases: ["mm", "bmm", "mv"]) { a in
+        registry.add("matmul", ["input", "other"], topic: t, method: true, summary: "matrix product with torch.matmul's broadcasting") { a in
             .tensor(try a.tensor("input").matmul(try a.tensor("other")))
+        }
+        for (name, ranks, what) in [("mm", (2, 2), "matrices"), ("bmm", (3, 3), "batches of matrices"), ("mv", (2, 1), "a matrix and a vector")] {
+            registry.add(name, ["input", name == "mv" ? "vec" : "mat2"], topic: t, method: true, summary: "product of \(what)") { a in
+                let x = try a.tensor("input"), y = try a.tensor(name == "mv" ? "vec" : "mat2")
+                guard x.rank == ranks.0 else { throw PythonError(.RuntimeError, "\(name): expected \(ranks.0)-D input, got \(x.rank)-D", at: a.range) }
+                guard y.rank == ranks.1 else { throw PythonError(.RuntimeError, "\(name): expected \(ranks.1)-D second argument, got \(y.rank)-D", at: a.range) }
+                return .tensor(try x.matmul(y))
+            }
         }
         registry.add("dot", ["input", "other"], topic: t, method: true, summary: "inner product of two vectors", aliases: ["inner", "vdot"]) { a in
             let x = try a.tensor("input"), y = try a.tensor("other")
@@ -231,31 +244,15 @@ extension Interpreter {
         let shape = try Shape.broadcast(x.shape, y.shape, op: "allclose")
         let xb = try x.broadcast(to: shape, dims: Array((shape.rank - x.rank)..<shape.rank)).doubles
         let yb = try y.broadcast(to: shape, dims: Array((shape.rank - y.rank)..<shape.rank)).doubles
-        let rtol = try a.double("rtol", default: 1e-5), atol = try a.double("atol", default: 1e-8)
-        let equalNaN = try a.bool("equal_nan", default: false)
+        let rtol = try a.double("rtol"), atol = try a.double("atol")
+        let equalNaN = try a.bool("equal_nan")
         return zip(xb, yb).map { p, q in
             if p.isNaN || q.isNaN { return equalNaN && p.isNaN && q.isNaN }
             if p == q { return true }
             return abs(p - q) <= atol + rtol * abs(q)
         }
     }
-
-    /// Two values as tensors of a common dtype (numbers take the tensor's dtype).
-    func broadcastPair(_ a: Value, _ b: Value, range: SourceRange?) throws -> (Operand, Operand) {
-        if let pair = try tensorPair(a, b, range: range) { return pair }
-        return (try toOperand(a, what: "input", range: range), try toOperand(b, what: "other", range: range))
-    }
-
-    func pythonSum(_ items: [Value], range: SourceRange?) throws -> Value {
-        var acc: Value = .int(0)
-        let r = range ?? dummyRange
-        for v in items { acc = try binaryOperation(.add, acc, v, range: r) }
-        return acc
-    }
 }
-
-/// A zero-width range at 1:1, for operations without a better place.
-let dummyRange = SourceRange(SourceLocation(offset: 0, line: 1, column: 1), SourceLocation(offset: 0, line: 1, column: 1))
 
 func pow10(_ n: Int) -> Double {
     var r = 1.0

@@ -17,7 +17,7 @@ extension Interpreter {
                        >>> P = pinverse(J)                    # J is [m, n] or [..., m, n]; P is [..., n, m]
                        >>> isnan(P).any()                     # the thread's NaN check
                      """) { a in
-            .tensor(try a.tensor("input").floating().pinverse(rcond: try a.double("rcond", default: 1e-15)))
+            .tensor(try a.tensor("input").floating().pinverse(rcond: try a.double("rcond")))
         }
         registry.add("pinv", ["A", "|atol=None", "|rtol=None", "|hermitian=False"], topic: t,
                      summary: "torch.linalg.pinv: pseudo-inverse with cut-off max(atol, rtol * largest singular value)",
@@ -36,7 +36,7 @@ extension Interpreter {
         }
         registry.add("solve", ["A", "B", "|left=True"], topic: t,
                      summary: "torch.linalg.solve: X with A X = B (B a vector or [..., n, k]; batches broadcast)") { a in
-            guard try a.bool("left", default: true) else {
+            guard try a.bool("left") else {
                 throw a.fail("left=False (X A = B) is not supported", hint: "solve(A.mT, B.mT).mT gives X with X A = B")
             }
             return .tensor(try a.tensor("A").floating().solve(try a.tensor("B").floating()))
@@ -52,7 +52,7 @@ extension Interpreter {
         }
         registry.add("svd", ["A", "full_matrices=True"], topic: t,
                      summary: "torch.linalg.svd: (U, S, Vh) with A = U diag(S) Vh, S descending") { a in
-            let (u, s, vh) = try a.tensor("A").floating().svd(fullMatrices: try a.bool("full_matrices", default: true))
+            let (u, s, vh) = try a.tensor("A").floating().svd(fullMatrices: try a.bool("full_matrices"))
             return .tuple([.tensor(u), .tensor(s), .tensor(vh)])
         }
         registry.add("svdvals", ["A"], topic: t,
@@ -66,7 +66,7 @@ extension Interpreter {
         }
         registry.add("cond", ["A", "p=None"], topic: t,
                      summary: "torch.linalg.cond: condition number (p None/2: largest / smallest singular value)") { a in
-            let p = try a.value("p").flatMap { isNone($0) ? nil : try self.matrixNormOrder($0, a) }
+            let p = try a.value("p").flatMap { $0.isNone ? nil : try self.matrixNormOrder($0, a) }
             return .tensor(try a.tensor("A").floating().cond(p))
         }
         registry.add("matrix_norm", ["A", "ord='fro'", "dim=None", "keepdim=False"], topic: t,
@@ -79,7 +79,7 @@ extension Interpreter {
     /// A matrix norm of `x` over the call's `dim` (two dimensions, the last two by default).
     func matrixNorm(_ x: Operand, _ a: BoundArguments, ord: MatrixNormOrder) throws -> Operand {
         var x = x
-        let keep = try a.bool("keepdim", default: false)
+        let keep = try a.bool("keepdim")
         if let dims = try a.intList("dim") {
             guard dims.count == 2 else { throw a.fail("a matrix norm needs dim to be two dimensions, got \(dims)") }
             let d0 = try x.shape.axis(dims[0], op: "matrix_norm"), d1 = try x.shape.axis(dims[1], op: "matrix_norm")
@@ -97,16 +97,13 @@ extension Interpreter {
 
     /// `ord` of `matrix_norm`, `norm` on matrices and `cond`.
     func matrixNormOrder(_ v: Value, _ a: BoundArguments) throws -> MatrixNormOrder {
-        switch v {
-        case .string("fro"): return .frobenius
-        case .string("nuc"): return .nuclear
-        case .int(let p) where abs(p) == 2: return .spectral(largest: p > 0)
-        case .float(let p) where abs(p) == 2: return .spectral(largest: p > 0)
-        case .int(let p) where abs(p) == 1: return .columnSum(largest: p > 0)
-        case .float(let p) where abs(p) == 1: return .columnSum(largest: p > 0)
-        case .float(let p) where p.isInfinite: return .rowSum(largest: p > 0)
-        default:
-            throw a.fail("ord=\(repr(v)) is not a matrix norm", hint: "use 'fro', 'nuc', 2, -2, 1, -1, inf or -inf")
+        if case .string("fro") = v { return .frobenius }
+        if case .string("nuc") = v { return .nuclear }
+        if let p = Number(v).flatMap({ try? $0.double() }) {
+            if abs(p) == 2 { return .spectral(largest: p > 0) }
+            if abs(p) == 1 { return .columnSum(largest: p > 0) }
+            if p.isInfinite { return .rowSum(largest: p > 0) }
         }
+        throw a.fail("ord=\(repr(v)) is not a matrix norm", hint: "use 'fro', 'nuc', 2, -2, 1, -1, inf or -inf")
     }
 }

@@ -8,7 +8,9 @@ extension Interpreter {
         let t = "shapes"
         registry.add("reshape", ["input", "*shape"], topic: t, method: true, summary: "same elements, new shape (one -1 allowed)",
                      aliases: ["view"]) { a in
-            .tensor(try a.tensor("input").view(try a.sizes("shape")))
+            let dims = try a.sizes("shape")
+            for d in dims where d < -1 { throw PythonError(.RuntimeError, "invalid shape dimension \(d)", at: a.range) }
+            return .tensor(try a.tensor("input").view(dims))
         }
         registry.add("permute", ["input", "*dims"], topic: t, method: true, summary: "reorder dimensions") { a in
             .tensor(try a.tensor("input").permute(try a.sizes("dims")))
@@ -29,23 +31,25 @@ extension Interpreter {
             .tensor(try a.tensor("input").squeeze(try a.optionalInt("dim")))
         }
         registry.add("flatten", ["input", "start_dim=0", "end_dim=-1"], topic: t, method: true, summary: "merge dimensions start_dim..end_dim") { a in
-            .tensor(try a.tensor("input").flatten(try a.int("start_dim", default: 0), try a.int("end_dim", default: -1)))
+            .tensor(try a.tensor("input").flatten(try a.int("start_dim"), try a.int("end_dim")))
         }
         registry.add("expand", ["input", "*sizes"], topic: t, method: true, summary: "broadcast to a larger shape (-1 keeps a size)",
                      aliases: ["broadcast_to"]) { a in
-            .tensor(try a.tensor("input").expand(try a.sizes("sizes")))
+            let dims = try a.sizes("sizes")
+            _ = try self.checkedShape(dims.map { max($0, 0) })
+            return .tensor(try a.tensor("input").expand(dims))
         }
         registry.add("movedim", ["input", "source", "destination"], topic: t, method: true, summary: "move one dimension", aliases: ["moveaxis"]) { a in
             .tensor(try a.tensor("input").movedim(try a.int("source"), try a.int("destination")))
         }
         registry.add("cat", ["tensors", "dim=0"], topic: t, summary: "join tensors along an existing dimension",
                      aliases: ["concat", "concatenate"]) { a in
-            let parts = try self.iterate(a.value("tensors")!, range: a.range).map { try self.toOperand($0, what: "cat", range: a.range) }
-            return .tensor(try Operand.cat(parts, dim: try a.int("dim", default: 0)))
+            let parts = try self.collect(a.value("tensors")!, range: a.range).map { try self.toOperand($0, what: "cat", range: a.range) }
+            return .tensor(try Operand.cat(parts, dim: try a.int("dim")))
         }
         registry.add("stack", ["tensors", "dim=0"], topic: t, summary: "join tensors along a new dimension") { a in
-            let parts = try self.iterate(a.value("tensors")!, range: a.range).map { try self.toOperand($0, what: "stack", range: a.range) }
-            return .tensor(try Operand.stack(parts, dim: try a.int("dim", default: 0)))
+            let parts = try self.collect(a.value("tensors")!, range: a.range).map { try self.toOperand($0, what: "stack", range: a.range) }
+            return .tensor(try Operand.stack(parts, dim: try a.int("dim")))
         }
         registry.add("size", ["input", "dim=None"], topic: t, method: true, summary: "the shape, or the size of one dimension") { a in
             let x = try a.tensor("input")
@@ -54,38 +58,37 @@ extension Interpreter {
         }
         registry.add("numel", ["input"], topic: t, method: true, summary: "number of elements") { a in .int(try a.tensor("input").shape.elementCount) }
         registry.add("dim", ["input"], topic: t, method: true, summary: "number of dimensions", aliases: ["ndimension"]) { a in .int(try a.tensor("input").rank) }
-        registry.add("to", ["input", "dtype"], topic: t, method: true, summary: "convert to a dtype (devices are ignored: Jacobi runs on the CPU)") { a in
-            let x = try a.tensor("input")
-            if case .string(let s) = a.value("dtype")!, parseDType(s) == nil { return .tensor(x) }   // x.to("cpu")
-            guard let d = try a.dtype("dtype") else { return .tensor(x) }
-            return .tensor(try x.converted(to: d))
+        registry.add("to", ["input", "*args", "**kwargs"], topic: t, method: true,
+                     summary: "convert to a dtype (x.to(torch.float64)); devices other than the CPU are refused") { a in
+            var x = try a.tensor("input")
+            for v in a.rest + a.keywordExtras.map(\.1) {
+                switch v {
+                case .dtype(let d): x = try x.converted(to: d)
+                case .tensor(let other): x = try x.converted(to: other.dtype)
+                case .string(let s):
+                    guard s == "cpu" || s.hasPrefix("cpu:") else {
+                        throw PythonError(.RuntimeError, "Jacobi runs on the CPU: there is no '\(s)' device", at: a.range,
+                                          hint: "remove .to('\(s)'); tensors are already on the CPU")
+                    }
+                case .instance(let i) where i.cls === BuiltinTypes.device: break
+                case .bool, .none: break
+                case .int, .bigInt, .float, .list, .tuple, .dict, .set, .function, .type, .instance, .module, .namespace, .slice,
+                     .shape, .ellipsis:
+                    throw a.fail("to() received an invalid combination of arguments: \(v.pyType.name)")
+                }
+            }
+            return .tensor(x)
         }
         for (name, d) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("bool", .bool)] {
-            registry.add(name, ["input=0"], topic: t, method: true, summary: "convert to \(d.torchName)") { a in
-                let v = a.value("input") ?? .int(0)
-                if case .tensor(let x) = v { return .tensor(try x.converted(to: d)) }
-                switch name {
-                case "float":
-                    if case .string(let text) = v {
-                        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-                        switch t {
-                        case "nan", "+nan", "-nan": return .float(.nan)
-                        case "inf", "+inf", "infinity": return .float(.infinity)
-                        case "-inf", "-infinity": return .float(-.infinity)
-                        default:
-                            guard let d = Double(t) else { throw a.fail("could not convert string to float: '\(text)'") }
-                            return .float(d)
-                        }
-                    }
-                    return .float(try a.double("input", default: 0))
-                case "bool": return .bool(try self.truthy(v, range: a.range))
-                default: return .tensor(try self.toOperand(v, what: name, range: a.range, dtype: d))
-                }
+            registry.add(name, ["input", "memory_format=None"], topic: t, method: true, summary: "convert to \(d.torchName)") { a in
+                .tensor(try a.tensor("input").converted(to: d))
             }
         }
         registry.add("item", ["input"], topic: t, method: true, summary: "the single number in a one-element tensor") { a in
             let x = try a.tensor("input").requireConcrete("item()")
-            guard x.elementCount == 1 else { throw a.fail("a Tensor with \(x.elementCount) elements cannot be converted to a Python number") }
+            guard x.elementCount == 1 else {
+                throw PythonError(.RuntimeError, "a Tensor with \(x.elementCount) elements cannot be converted to Scalar", at: a.range)
+            }
             switch x.dtype {
             case .float32, .float64: return .float(x.scalarValue!)
             case .int64: return .int(Int(x.scalarValue!))
@@ -102,6 +105,7 @@ extension Interpreter {
                 case .bool: return .bool(d != 0)
                 }
             }
+            try self.checkAllocation(bytes: x.elementCount * 24, what: "tolist() of \(x.elementCount) elements")
             func build(_ dim: Int, _ offset: Int) -> Value {
                 if dim == x.rank { return number(flat[offset]) }
                 let stride = x.shape.dims[(dim + 1)...].reduce(1, *)

@@ -44,15 +44,15 @@ extension Interpreter {
             var aux: Value? = nil
             if hasAux {
                 guard case .tuple(let pair) = out, pair.count == 2 else {
-                    throw Diagnostic(.error, "\(name): with has_aux=True the function must return a tuple (output, aux), but it returned \(out.typeName)",
-                                     range: range)
+                    throw PythonError(.ValueError, "\(name): with has_aux=True the function must return a tuple (output, aux), but it returned \(out.pyType.name)",
+                                     at: range)
                 }
                 main = pair[0]; aux = pair[1]
             }
             let (m, mt) = Pytree.flatten(main)
             guard !m.isEmpty else {
-                throw Diagnostic(.error, "\(name): the function must return a tensor (or a tuple, list or dict of tensors), but it returned \(main.typeName)",
-                                 range: range, hint: "make it return a tensor, e.g. lambda x: (x * 2).sum() rather than a Python number")
+                throw PythonError(.ValueError, "\(name): the function must return a tensor (or a tuple, list or dict of tensors), but it returned \(main.pyType.name)",
+                                 at: range, hint: "make it return a tensor, e.g. lambda x: (x * 2).sum() rather than a Python number")
             }
             box.tree = mt
             box.mainLeaves = m.count
@@ -81,16 +81,18 @@ extension Interpreter {
 
     /// `argnums` as a list plus whether it was a single int.
     func parseArgnums(_ v: Value?, name: String, range: SourceRange?) throws -> ([Int], Bool) {
+        if let v, case .list(let l) = v { return try parseArgnums(.tuple(l.items), name: name, range: range) }
         switch v {
-        case nil, .some(.int): return ([v.map { intValue($0) } ?? 0], true)
-        case .some(.tuple(let a)), .some(.list(let a)):
-            guard !a.isEmpty else { throw Diagnostic(.error, "\(name): argnums must not be empty", range: range) }
+        case nil: return ([0], true)
+        case .some(.int(let i)): return ([i], true)
+        case .some(.tuple(let a)):
+            guard !a.isEmpty else { throw PythonError(.ValueError, "\(name): argnums must not be empty", at: range) }
             return (try a.map { x in
-                guard case .int(let i) = x else { throw Diagnostic(.error, "\(name): argnums must be ints", range: range) }
+                guard case .int(let i) = x else { throw PythonError(.ValueError, "\(name): argnums must be ints", at: range) }
                 return i
             }, false)
         case .some(let x):
-            throw Diagnostic(.error, "\(name): argnums must be an int or a tuple of ints, not \(x.typeName)", range: range)
+            throw PythonError(.ValueError, "\(name): argnums must be an int or a tuple of ints, not \(x.pyType.name)", at: range)
         }
     }
 
@@ -100,11 +102,11 @@ extension Interpreter {
         let resolved = try argnums.map { a -> Int in
             let r = a < 0 ? a + n : a
             guard r >= 0 && r < n else {
-                throw Diagnostic(.error, "\(name): argnums \(a) is out of range: the function was called with \(n) positional argument(s)",
-                                 range: range)
+                throw PythonError(.ValueError, "\(name): argnums \(a) is out of range: the function was called with \(n) positional argument(s)",
+                                 at: range)
             }
             guard flat.trees[r].leafCount > 0 else {
-                throw Diagnostic(.error, "\(name): argument \(r) holds no tensor to differentiate", range: range)
+                throw PythonError(.ValueError, "\(name): argument \(r) holds no tensor to differentiate", at: range)
             }
             return r
         }
@@ -191,7 +193,7 @@ extension Interpreter {
         let f = try a.function("func")
         let name = withValue ? "grad_and_value" : "grad"
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: name, range: a.range)
-        let hasAux = try a.bool("has_aux", default: false)
+        let hasAux = try a.bool("has_aux")
         let summary = "\(name)(\(functionName(f)), argnums=\(repr(a.value("argnums") ?? .int(0))))"
         var fnRef: Function! = nil
         let fn = Function(name: name, summary: summary) { args, interp in
@@ -216,7 +218,7 @@ extension Interpreter {
         let f = try a.function("func")
         let name = forward ? "jacfwd" : "jacrev"
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: name, range: a.range)
-        let hasAux = try a.bool("has_aux", default: false)
+        let hasAux = try a.bool("has_aux")
         let chunk = forward ? nil : try a.optionalInt("chunk_size")
         if let chunk, chunk <= 0 { throw a.fail("chunk_size must be positive, got \(chunk)") }
         let summary = "\(name)(\(functionName(f))\(a.value("argnums").map { ", argnums=\(repr($0))" } ?? ""))"
@@ -251,10 +253,9 @@ extension Interpreter {
         // torch.autograd.functional.hessian(func, inputs): the second argument is the input itself.
         if let second = a.value("argnums"), isTensorOrTensorTuple(second) {
             var b = a
-            b.values["argnums"] = nil
             let inputs: [Value]
             if case .tuple(let xs) = second { inputs = xs } else { inputs = [second] }
-            if inputs.count > 1 { b.values["argnums"] = .tuple((0..<inputs.count).map { .int($0) }) }
+            b.slots[b.builtin.signature.index(of: "argnums")!] = inputs.count > 1 ? .tuple((0..<inputs.count).map { Value.int($0) }) : .int(0)
             let h = try makeHessian(b)
             return try call(h, CallArguments(inputs, range: a.range), range: a.range)
         }
@@ -334,8 +335,8 @@ extension Interpreter {
                     }
                     pieces /= 2
                 }
-                throw Diagnostic(.error, "vmap: \(e); running the batch in chunks does not fit either (the stacked result is kept whole)",
-                                 range: args.range, hint: "raise the limit with :set memlimit, or map over a smaller batch")
+                throw PythonError(.ValueError, "vmap: \(e); running the batch in chunks does not fit either (the stacked result is kept whole)",
+                                 at: args.range, hint: "raise the limit with :set memlimit, or map over a smaller batch")
             }
         }
         fnRef = fn
@@ -349,31 +350,37 @@ extension Interpreter {
             switch (s, tree) {
             case (.int(let d), _): return [Int?](repeating: d, count: tree.leafCount)
             case (.none, _): return [Int?](repeating: nil, count: tree.leafCount)
-            case (.tuple(let a), .tuple(let ts)), (.list(let a), .list(let ts)), (.tuple(let a), .list(let ts)), (.list(let a), .tuple(let ts)):
+            case (.list(let l), _):
+                return try dims(.tuple(l.items), tree)
+            case (.tuple(let a), .tuple(let ts)), (.tuple(let a), .list(let ts)):
                 guard a.count == ts.count else {
-                    throw Diagnostic(.error, "vmap: in_dims \(repr(s)) does not match the structure of the argument (\(ts.count) entries)", range: range)
+                    throw PythonError(.ValueError, "vmap: in_dims \(repr(s)) does not match the structure of the argument (\(ts.count) entries)", at: range)
                 }
                 return try zip(a, ts).flatMap { try dims($0, $1) }
-            case (.dict(let d), .dict(let ts)):
+            case (.dict(let d), .dict(let ts, _)):
                 return try ts.flatMap { k, t in
-                    guard let e = d[k] else { throw Diagnostic(.error, "vmap: in_dims has no entry for key \(k)", range: range) }
+                    guard let e = d[k] else { throw PythonError(.ValueError, "vmap: in_dims has no entry for key \(self.repr(k.value))", at: range) }
                     return try dims(e, t)
                 }
-            default:
-                throw Diagnostic(.error, "vmap: in_dims entry \(repr(s)) does not match an argument of that structure", range: range,
+            case (.bool, _), (.bigInt, _), (.float, _), (.string, _), (.tensor, _), (.tuple, _), (.dict, _), (.set, _),
+                 (.function, _), (.type, _), (.instance, _), (.module, _), (.namespace, _), (.slice, _), (.shape, _),
+                 (.dtype, _), (.ellipsis, _):
+                throw PythonError(.ValueError, "vmap: in_dims entry \(repr(s)) does not match an argument of that structure", at: range,
                                  hint: "use an int, None, or a tuple with one entry per argument")
             }
         }
         switch spec {
         case .int, .none: return try flat.trees.flatMap { try dims(spec, $0) }
-        case .tuple(let entries), .list(let entries):
+        case .list(let l): return try expandDims(.tuple(l.items), over: flat, range: range)
+        case .tuple(let entries):
             guard entries.count == flat.trees.count else {
-                throw Diagnostic(.error, "vmap: in_dims has \(entries.count) entries but the function was called with \(flat.trees.count) argument(s)",
-                                 range: range, hint: "give one in_dim per positional argument, e.g. in_dims=(0, None)")
+                throw PythonError(.ValueError, "vmap: in_dims has \(entries.count) entries but the function was called with \(flat.trees.count) argument(s)",
+                                 at: range, hint: "give one in_dim per positional argument, e.g. in_dims=(0, None)")
             }
             return try zip(entries, flat.trees).flatMap { try dims($0, $1) }
-        default:
-            throw Diagnostic(.error, "vmap: in_dims must be an int, None or a tuple, not \(spec.typeName)", range: range)
+        case .bool, .bigInt, .float, .string, .tensor, .dict, .set, .function, .type, .instance, .module, .namespace,
+             .slice, .shape, .dtype, .ellipsis:
+            throw PythonError(.ValueError, "vmap: in_dims must be an int, None or a tuple, not \(spec.pyType.name)", at: range)
         }
     }
 
@@ -381,19 +388,19 @@ extension Interpreter {
         switch spec {
         case .int(let d): return [Int?](repeating: d, count: max(1, tree.leafCount))
         case .none: return [Int?](repeating: nil, count: max(1, tree.leafCount))
-        case .tuple(let entries), .list(let entries):
+        case .list(let l): return try expandOutDims(.tuple(l.items), tree: tree, range: range)
+        case .tuple(let entries):
             guard case .tuple(let parts) = tree, parts.count == entries.count else {
-                throw Diagnostic(.error, "vmap: out_dims has \(entries.count) entries but the function's output does not have that many parts", range: range)
+                throw PythonError(.ValueError, "vmap: out_dims has \(entries.count) entries but the function's output does not have that many parts", at: range)
             }
             return try zip(entries, parts).flatMap { e, p -> [Int?] in
-                switch e {
-                case .int(let d): return [Int?](repeating: d, count: p.leafCount)
-                case .none: return [Int?](repeating: nil, count: p.leafCount)
-                default: throw Diagnostic(.error, "vmap: out_dims entries must be ints or None", range: range)
-                }
+                if case .int(let d) = e { return [Int?](repeating: d, count: p.leafCount) }
+                if case .none = e { return [Int?](repeating: nil, count: p.leafCount) }
+                throw PythonError(.ValueError, "vmap: out_dims entries must be ints or None", at: range)
             }
-        default:
-            throw Diagnostic(.error, "vmap: out_dims must be an int, None or a tuple", range: range)
+        case .bool, .bigInt, .float, .string, .tensor, .dict, .set, .function, .type, .instance, .module, .namespace,
+             .slice, .shape, .dtype, .ellipsis:
+            throw PythonError(.ValueError, "vmap: out_dims must be an int, None or a tuple", at: range)
         }
     }
 
@@ -401,7 +408,7 @@ extension Interpreter {
 
     func runJVP(_ a: BoundArguments) throws -> Value {
         let f = try a.function("func")
-        let hasAux = try a.bool("has_aux", default: false)
+        let hasAux = try a.bool("has_aux")
         guard case .tuple(let primals) = a.value("primals")! else {
             throw a.fail("primals must be a tuple, e.g. jvp(f, (x,), (t,))")
         }
@@ -427,7 +434,7 @@ extension Interpreter {
 
     func runVJP(_ a: BoundArguments) throws -> Value {
         let f = try a.function("func")
-        let hasAux = try a.bool("has_aux", default: false)
+        let hasAux = try a.bool("has_aux")
         let flat = FlatArguments(a.rest)
         guard !a.rest.isEmpty else { throw a.fail("vjp needs at least one primal: vjp(f, x)") }
         let box = OutputStructure()
@@ -436,11 +443,11 @@ extension Interpreter {
         let out = Pytree.unflatten(box.tree, outs)
         let vjpFn = Function(name: "vjp_fn", summary: "vjp_fn(cotangent) for \(functionName(f))") { args, interp in
             guard args.positional.count == 1 else {
-                throw Diagnostic(.error, "vjp_fn takes one cotangent with the structure of the output (\(args.positional.count) given)", range: args.range)
+                throw PythonError(.ValueError, "vjp_fn takes one cotangent with the structure of the output (\(args.positional.count) given)", at: args.range)
             }
             let (cts, _) = Pytree.flatten(args.positional[0])
             guard cts.count == outs.count else {
-                throw Diagnostic(.error, "vjp_fn: the cotangent has \(cts.count) tensor(s) but the output has \(outs.count)", range: args.range)
+                throw PythonError(.ValueError, "vjp_fn: the cotangent has \(cts.count) tensor(s) but the output has \(outs.count)", at: args.range)
             }
             let grads = try interp.stager.run(key: nil, cts) { xs in try pullback(xs) }
             return .tuple(flat.values(grads))
@@ -460,7 +467,7 @@ extension Interpreter {
         let jvpFn = Function(name: "jvp_fn", summary: "jvp_fn(*tangents) for \(functionName(f))") { args, interp in
             let tflat = FlatArguments(args.positional)
             guard tflat.leaves.count == primals.count else {
-                throw Diagnostic(.error, "jvp_fn: expected tangents for \(primals.count) tensor(s), got \(tflat.leaves.count)", range: args.range)
+                throw PythonError(.ValueError, "jvp_fn: expected tangents for \(primals.count) tensor(s), got \(tflat.leaves.count)", at: args.range)
             }
             let n = primals.count
             let r = try interp.stager.run(key: nil, primals + tflat.leaves) { xs in
@@ -472,19 +479,17 @@ extension Interpreter {
     }
 
     func isTensorOrTensorTuple(_ v: Value) -> Bool {
-        switch v {
-        case .tensor: return true
-        case .tuple(let xs): return !xs.isEmpty && xs.allSatisfy { if case .tensor = $0 { return true }; return false }
-        default: return false
-        }
+        if case .tensor = v { return true }
+        if case .tuple(let xs) = v { return !xs.isEmpty && xs.allSatisfy { if case .tensor = $0 { return true }; return false } }
+        return false
     }
 
     /// A short name for printing a function argument.
     func functionName(_ f: Value) -> String {
         if case .function(let fn) = f { return fn.summary ?? fn.name }
-        if case .object(let o) = f { return o.typeName }
-        if case .module(let m) = f { return m.typeName }
-        return f.typeName
+        if case .module = f { return f.pyType.name }
+        if case .instance = f { return f.pyType.name }
+        return f.pyType.name
     }
 }
 

@@ -33,7 +33,7 @@ enum FileIO {
     /// Every byte of the file at `path`.
     ///
     /// ```swift
-    /// let bytes = try FileIO.read(path: "w.npy")   // throws "w.npy: no such file" when missing
+    /// let bytes = try FileIO.read(path: "w.npy")   // FileNotFoundError when missing
     /// ```
     static func read(path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -41,8 +41,9 @@ enum FileIO {
             let code = errno
             if code == ENOENT {
                 let cwd = currentDirectory()
-                throw error(path, "no such file",
-                            hint: path.hasPrefix("/") || cwd == nil ? nil : "relative paths start from \(cwd!)")
+                throw TensorError("[Errno 2] No such file or directory: '\(path)'",
+                                  hint: path.hasPrefix("/") || cwd == nil ? nil : "relative paths start from \(cwd!)",
+                                  kind: .fileNotFound)
             }
             throw error(path, "cannot open: \(describe(errno: code))")
         }

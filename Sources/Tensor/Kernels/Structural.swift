@@ -187,11 +187,16 @@ extension Tensor {
     /// ```
     public static func concatenate(_ parts: [Tensor], axis: Int) throws -> Tensor {
         guard let first = parts.first else { throw TensorError("cat: expected a non-empty list of tensors") }
-        for p in parts {
-            guard p.rank == first.rank, p.dtype == first.dtype,
-                  (0..<p.rank).allSatisfy({ $0 == axis || p.shape[$0] == first.shape[$0] }) else {
-                throw TensorError("cat: shapes \(first.shape) and \(p.shape) differ outside dimension \(axis)"
-                                  + (p.dtype != first.dtype ? " (or dtypes differ)" : ""))
+        for (k, p) in parts.enumerated() {
+            guard p.rank == first.rank else {
+                throw TensorError("Tensors must have same number of dimensions: got \(first.rank) and \(p.rank)")
+            }
+            guard p.dtype == first.dtype else {
+                throw TensorError("cat: dtypes differ (\(first.dtype.torchName) and \(p.dtype.torchName))")
+            }
+            if let d = (0..<p.rank).first(where: { $0 != axis && p.shape[$0] != first.shape[$0] }) {
+                throw TensorError("Sizes of tensors must match except in dimension \(axis). Expected size \(first.shape[d]) but got size \(p.shape[d]) for tensor number \(k) in the list.",
+                                  hint: "cat: shapes \(first.shape) and \(p.shape) differ outside dimension \(axis)")
             }
         }
         guard axis >= 0 && axis < first.rank else {

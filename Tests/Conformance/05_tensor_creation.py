@@ -1,0 +1,53 @@
+import torch
+
+torch.manual_seed(0)
+
+a = torch.tensor([[1, 2, 3], [4, 5, 6]])
+print(a, a.dtype)
+b = torch.tensor([1.5, -2.0, 3.25])
+print(b, b.dtype)
+print(torch.tensor([True, False, True]))
+print(torch.tensor(3.5), torch.tensor(7))
+print(torch.tensor([1, 2], dtype=torch.float64))
+
+print(torch.zeros(2, 3))
+print(torch.ones(2, 2, dtype=torch.int64))
+print(torch.full((2, 3), 7.0))
+print(torch.full((2,), 4))
+print(torch.empty(3, 2).shape)
+print(torch.eye(3))
+print(torch.eye(2, 3))
+
+print(torch.arange(5))
+print(torch.arange(1, 4))
+print(torch.arange(0, 1, 0.25))
+print(torch.arange(10, 0, -3))
+print(torch.linspace(0, 1, steps=5))
+print(torch.linspace(-1, 1, 4, dtype=torch.float64))
+
+r = torch.rand(2, 3)
+print(r)
+n = torch.randn(3, 2)
+print(n)
+print(torch.randn(4))
+
+print(torch.zeros_like(n))
+print(torch.ones_like(a))
+print(torch.full_like(b, 0.5))
+print(torch.rand_like(b))
+print(torch.randn_like(r))
+
+torch.manual_seed(0)
+first = torch.randn(3)
+torch.manual_seed(0)
+again = torch.randn(3)
+print(first, again, torch.equal(first, again))
+
+print(torch.tensor([[1.0, 2.0], [3.0, 4.0]]).double())
+print(a.float(), a.bool())
+print(b.long(), b.to(torch.int64))
+print(torch.tensor([0.1, 0.25, 1e-5]))
+print(torch.tensor([123456.0, 0.5]))
+print(torch.tensor([1e10, 1.0]))
+print(torch.tensor([float("inf"), float("-inf"), float("nan"), 1.0]))
+print(torch.zeros(0), torch.ones(2, 0).shape)
