@@ -25,7 +25,9 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("edit")]),
         // C: run the program on a large stack on the main thread (makecontext), and how much is left.
         .target(name: "CStack", path: "Sources/CStack"),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CZlib", .product(name: "RealModule", package: "swift-numerics")],
+        // C: float32 tanh/exp/logistic with AVX2 when the CPU has it (the Swift formulas, 4 lanes).
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CZlib", "CKernels", .product(name: "RealModule", package: "swift-numerics")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "AD", dependencies: ["Tensor"]),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),

@@ -32,7 +32,16 @@ public final class Stager {
         let types: [TensorType]
     }
 
-    private var cache: [Key: Program] = [:]
+    /// A cached program and the tensors that require grad it reads besides its arguments.
+    private struct Entry {
+        let recorded: RecordedProgram
+        let lifted: [TensorHandle]
+    }
+
+    private var cache: [Key: Entry] = [:]
+    /// At most this many programs are cached (the cache starts afresh when full), so a session
+    /// that transforms new functions in a loop keeps its memory flat.
+    public static let cacheCapacity = 512
     /// What the last staged call did.
     public private(set) var last: Report?
     /// Polled between equations; true stops evaluation with `Interrupted`.
@@ -55,34 +64,45 @@ public final class Stager {
     public var cachedCount: Int { cache.count }
 
     /// Calls `body` on `args`: staged (traced, optimised, cached, evaluated) when every
-    /// argument is concrete, inlined into the current trace otherwise.
+    /// argument is concrete, inlined into the current trace otherwise. Tensors that require grad
+    /// which the function reads (a network's parameters) become inputs of the program, read
+    /// afresh at every call; when one of them or of the arguments requires grad, the call is
+    /// recorded as one autograd node.
     public func run(key: AnyHashable?, _ args: [Operand], _ body: TensorFunction) throws -> [Operand] {
         if args.contains(where: { $0.concrete == nil }) { return try body(args) }
-        let tensors = args.map { $0.concrete! }
-        let types = tensors.map(TensorType.init(of:))
+        let types = args.map(\.type)
         let start = now()
-        var program: Program
+        var entry: Entry
         var hit = false
-        if let key, cachingEnabled, let cached = cache[Key(function: key, types: types)] {
-            program = cached
+        if let key, cachingEnabled, let cached = cache[Key(function: key, types: types)],
+           zip(cached.lifted, cached.recorded.program.inputTypes.dropFirst(args.count)).allSatisfy({ $0.type == $1 }) {
+            entry = cached
             hit = true
         } else {
             let closed = try trace(inputTypes: types, body)
-            if !closed.captured.isEmpty {
+            if closed.captured.contains(where: { $0.trackedHandle == nil }) {
                 // The function closes over values of an enclosing trace: run it inline there.
                 return try apply(closed.program, args + closed.captured)
             }
-            program = try closed.program.optimized()
-            if let key, cachingEnabled { cache[Key(function: key, types: types)] = program }
+            entry = Entry(recorded: RecordedProgram(try closed.program.optimized()),
+                          lifted: closed.captured.map { $0.trackedHandle! })
+            if let key, cachingEnabled {
+                if cache.count >= Stager.cacheCapacity { cache.removeAll() }
+                cache[Key(function: key, types: types)] = entry
+            }
         }
+        let program = entry.recorded.program
         let compiled = now()
         try beforeRun?(program)
+        let inputs = args + entry.lifted.map { Operand.tracked($0) }
+        let tensors = try inputs.map { try $0.requireConcrete("a staged call") }
         var evaluator = Evaluator(shouldStop: shouldStop)
         evaluator.progress = progress
         let outs = try evaluator.run(program, tensors)
         last = Report(program: program, compileSeconds: hit ? 0 : compiled - start, runSeconds: now() - compiled,
                       peakBytes: evaluator.peakBytes, cacheHit: hit)
-        return outs.map { .tensor($0) }
+        let name = program.equations.last.map { GradNode.defaultName($0.primitive) } ?? "CloneBackward0"
+        return try Autograd.record(program: entry.recorded, inputs: inputs, values: tensors, outputs: outs, name: name)
     }
 }
 

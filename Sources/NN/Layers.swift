@@ -26,9 +26,9 @@ public final class Linear: Module {
         let gain = (2 / (1 + a * a)).squareRoot()
         let weightBound = inFeatures > 0 ? 3.0.squareRoot() * (gain / Double(inFeatures).squareRoot()) : 0
         let bound = inFeatures > 0 ? 1 / Double(inFeatures).squareRoot() : 0
-        parameters.append(("weight", TensorHandle(.tensor(Tensor.uniform([outFeatures, inFeatures], from: -weightBound, to: weightBound, dtype: dtype, generator: &g)), isParameter: true)))
+        parameters.append(("weight", TensorHandle(.tensor(Tensor.uniform([outFeatures, inFeatures], from: -weightBound, to: weightBound, dtype: dtype, generator: &g)), isParameter: true, requiresGrad: true)))
         if bias {
-            parameters.append(("bias", TensorHandle(.tensor(Tensor.uniform([outFeatures], from: -bound, to: bound, dtype: dtype, generator: &g)), isParameter: true)))
+            parameters.append(("bias", TensorHandle(.tensor(Tensor.uniform([outFeatures], from: -bound, to: bound, dtype: dtype, generator: &g)), isParameter: true, requiresGrad: true)))
         }
     }
 
@@ -65,8 +65,8 @@ public final class LayerNorm: Module {
         self.elementwiseAffine = elementwiseAffine
         super.init(typeName: "LayerNorm")
         if elementwiseAffine {
-            parameters.append(("weight", TensorHandle(.tensor(Tensor.full(Shape(normalizedShape), 1, dtype: dtype)), isParameter: true)))
-            if bias { parameters.append(("bias", TensorHandle(.tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype)), isParameter: true))) }
+            parameters.append(("weight", TensorHandle(.tensor(Tensor.full(Shape(normalizedShape), 1, dtype: dtype)), isParameter: true, requiresGrad: true)))
+            if bias { parameters.append(("bias", TensorHandle(.tensor(Tensor.full(Shape(normalizedShape), 0, dtype: dtype)), isParameter: true, requiresGrad: true))) }
         }
     }
 

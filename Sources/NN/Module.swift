@@ -48,7 +48,7 @@ open class Module {
 
     /// Copies parameters (into new handles), children (deep copies), mode and attributes.
     public func copyState(into m: Module) {
-        m.parameters = parameters.map { ($0.0, TensorHandle($0.1.value, isParameter: $0.1.isParameter)) }
+        m.parameters = parameters.map { ($0.0, TensorHandle($0.1.value, isParameter: $0.1.isParameter, requiresGrad: $0.1.requiresGrad)) }
         m.children = children.map { ($0.0, $0.1.deepCopy()) }
         m.training = training
         m.languageAttributes = languageAttributes
@@ -60,7 +60,7 @@ open class Module {
     /// A parameter's value by its own name, honouring `functional_call` overrides.
     public func parameter(_ name: String) -> Operand? {
         if let o = overrides?[name] { return o }
-        return parameters.first { $0.0 == name }?.1.value
+        return parameters.first { $0.0 == name }?.1.operand
     }
 
     /// The parameter object (not its override) by its own name.
@@ -196,7 +196,7 @@ open class Module {
             guard let i = parameters.firstIndex(where: { $0.0 == path[0] }) else {
                 throw TensorError("\(typeName) has no parameter '\(path[0])'")
             }
-            parameters[i].1.value = value
+            try Autograd.withMode(false) { try parameters[i].1.write(value.untracked) }
             return
         }
         guard let c = child(path[0]) else { throw TensorError("\(typeName) has no child '\(path[0])'") }
@@ -205,7 +205,12 @@ open class Module {
 
     /// Converts every parameter to a dtype (`net.double()`, `net.to(torch.float64)`).
     public func convert(to dtype: DType) throws {
-        for (_, h) in parameters { h.value = try h.value.converted(to: dtype) }
+        for (_, h) in parameters where h.dtype != dtype {
+            try Autograd.withMode(false) {
+                try h.write(try h.value.converted(to: dtype))
+                if let g = h.grad { try g.write(try g.value.converted(to: dtype)) }
+            }
+        }
         for (_, c) in children { try c.convert(to: dtype) }
     }
 

@@ -5,42 +5,7 @@ import Tensor
 /// Every primitive's JVP and VJP against central finite differences, the identity
 /// <ct, J t> = <J^T ct, t>, and its batching rule against a loop over the batch.
 final class PrimitiveRuleTests: XCTestCase {
-    /// Functions of one [3, 4] float64 input, each exercising one primitive (plus what it needs).
-    let cases: [(String, TensorFunction)] = {
-        var c: [(String, TensorFunction)] = []
-        let positive: (Operand) throws -> Operand = { x in try x * x + x.constant(0.5) }
-        for u in UnaryOp.allCases where ![.not, .sign, .floor, .ceil, .round].contains(u) {
-            let needsPositive: Set<UnaryOp> = [.log, .sqrt, .rsqrt, .log1p]
-            c.append(("unary.\(u)", { xs in [try (needsPositive.contains(u) ? positive(xs[0]) : xs[0]).unary(u)] }))
-        }
-        let w = op(randomTensor([3, 4], seed: 9))
-        let row = op(randomTensor([4], seed: 10))
-        c.append(("add.broadcast", { xs in [try xs[0] + row] }))
-        c.append(("sub", { xs in [try w - xs[0]] }))
-        c.append(("mul.broadcast", { xs in [try xs[0] * row] }))
-        c.append(("div", { xs in [try w / (xs[0] * xs[0] + xs[0].constant(1))] }))
-        c.append(("div.numerator", { xs in [try xs[0] / (w * w + w.constant(1))] }))
-        c.append(("pow", { xs in [try Operand.binary(.pow, positive(xs[0]), w)] }))
-        c.append(("pow.exponent", { xs in [try Operand.binary(.pow, positive(w), xs[0])] }))
-        c.append(("max", { xs in [try Operand.binary(.max, xs[0], w)] }))
-        c.append(("min", { xs in [try Operand.binary(.min, xs[0], w)] }))
-        c.append(("select", { xs in [try Operand.select(Operand.compare(.gt, w, w.constant(0)), xs[0], xs[0] * xs[0])] }))
-        c.append(("broadcast", { xs in [try xs[0].broadcast(to: [2, 3, 4], dims: [1, 2]) * xs[0].constant(2)] }))
-        c.append(("reshape", { xs in [try xs[0].reshaped([2, 6])] }))
-        c.append(("transpose", { xs in [try xs[0].permuted([1, 0])] }))
-        c.append(("slice", { xs in [try bind1(.slice(start: [1, 0], limit: [3, 4], stride: [1, 2]), xs[0])] }))
-        c.append(("pad", { xs in [try bind1(.pad(low: [1, 0], high: [0, 2], interior: [1, 0]), xs[0])] }))
-        c.append(("concatenate", { xs in [try bind(.concatenate(axis: 1), [xs[0], w, xs[0] * xs[0]])[0]] }))
-        c.append(("reduce.sum", { xs in [try xs[0].sum([1])] }))
-        c.append(("reduce.max", { xs in [try xs[0].extremum(max: true, [0])] }))
-        c.append(("reduce.min", { xs in [try xs[0].extremum(max: false, [1])] }))
-        c.append(("dot.matmul", { xs in [try xs[0].matmul(w.permuted([1, 0]))] }))
-        c.append(("dot.transposed", { xs in [try xs[0].permuted([1, 0]).matmul(w)] }))
-        c.append(("dot.batched", { xs in
-            [try Operand.dot(xs[0].reshaped([3, 2, 2]), xs[0].reshaped([3, 2, 2]),
-                             DotDimensions(lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0]))] }))
-        return c
-    }()
+    let cases = primitiveCases
 
     func testJacobiansMatchFiniteDifferences() throws {
         let x = randomTensor([3, 4], seed: 1)

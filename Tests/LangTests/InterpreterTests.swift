@@ -36,6 +36,8 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("1e-5, 0.1 + 0.2, 1e16, 3.0"), "(1e-05, 0.30000000000000004, 1e+16, 3.0)\n")
         XCTAssertEqual(run("3\n_ + 1"), "3\n4\n")
         XCTAssertEqual(run("'%.3f and %d' % (3.14159, 7)"), "'3.142 and 7'\n")
+        // As Python's interactive mode: bare expressions in a statement's blocks echo, not in functions.
+        XCTAssertEqual(run("for i in range(2):\n    i\ndef g():\n    5\ng()"), "0\n1\n")
     }
 
     func testFunctionsClosuresAndBlocks() {
@@ -226,5 +228,20 @@ final class InterpreterTests: XCTestCase {
         XCTAssertTrue(native?.message.contains("RecursionError: maximum recursion depth exceeded (the native stack is used up") == true,
                       native?.message ?? "no error")
         XCTAssertEqual(run("sys.setrecursionlimit(1000)\ndepth(20)"), "20\n")
+    }
+
+    /// Cached transformed functions see in-place writes: parameters updated by a training step
+    /// (read afresh as program inputs) and plain tensors written in place (the cache is dropped).
+    func testCachedTransformsSeeInPlaceWrites() {
+        run("import torch\nfrom torch.func import jacrev\ntorch.manual_seed(0)\nnet = torch.nn.Linear(3, 2)\nx = torch.randn(3)\nJ = jacrev(net)")
+        for _ in 0..<3 {
+            run("with torch.no_grad():\n    for p in net.parameters():\n        p -= 0.1 * torch.ones_like(p)")
+            XCTAssertEqual(run("torch.equal(J(x), net.weight.detach())"), "True\n")
+        }
+        run("W = torch.ones(2, 3)\nf = jacrev(lambda v: W @ v)\nf(x)")
+        run("W[0, 0] = 5.0")
+        XCTAssertEqual(run("f(x)[0, 0].item()"), "5.0\n")
+        run("W.mul_(2)")
+        XCTAssertEqual(run("f(x)[0, 0].item()"), "10.0\n")
     }
 }

@@ -43,4 +43,20 @@ final class VectorMathTests: XCTestCase {
     func testLogistic() {
         check("logistic", float32Logistic, { 1 / (1 + exp(-$0)) }, range: -110...40)
     }
+
+    /// The AVX2 kernels (when the CPU has AVX2) give exactly the portable Swift results.
+    func testTheAVX2KernelsEqualThePortableOnes() {
+        var xs: [Float] = [0, -0, .infinity, -.infinity, .nan, 0.125, -0.125, 20, -20, 709, -708, 1e-40]
+        var g = Generator(seed: 3)
+        for _ in 0..<100_003 { xs.append(Float(g.uniform(-30, 30, dtype: .float64))) }
+        func same(_ a: [Float], _ b: [Float], _ name: String) {
+            for (i, (x, y)) in zip(a, b).enumerated() where x.bitPattern != y.bitPattern && !(x.isNaN && y.isNaN) {
+                XCTFail("\(name)(\(xs[i])): AVX2 \(x), portable \(y)")
+                return
+            }
+        }
+        same(float32Tanh(xs), xs.map(tanhViaDouble), "tanh")
+        same(float32Exp(xs), xs.map(expViaDouble), "exp")
+        same(float32Logistic(xs), xs.map(logisticViaDouble), "logistic")
+    }
 }

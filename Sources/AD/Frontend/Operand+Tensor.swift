@@ -284,7 +284,11 @@ extension Operand {
     }
 
     /// `x.detach()`: same values, no derivative.
-    public func detach() throws -> Operand { try bind1(.stopGradient, self) }
+    public func detach() throws -> Operand {
+        // Outside a trace, a tensor that requires grad detaches to its value (no history).
+        if case .tracked(let h) = self, !(Builder.current?.isActive ?? false) { return h.value }
+        return try bind1(.stopGradient, self)
+    }
 
     // MARK: - Joining
 

@@ -64,7 +64,17 @@ extension Program {
             case .binary(.sub):
                 if isScalar(eq.inputs[1], 0) { done = forward(eq.inputs[0]) }
             case .dotGeneral(let d):
-                if let replaced = dotWithIdentity(eq, d, definition, types) { eq = replaced }
+                func isIdentity(_ v: Var) -> Bool {
+                    if let e = definition[v.id], case .identity = e.primitive { return true }
+                    return constant[v.id].map(isIdentityMatrix) ?? false
+                }
+                if let replaced = dotWithIdentity(eq, d, isIdentity, types) {
+                    if case .transpose(let perm) = replaced.primitive, perm == Array(0..<perm.count) {
+                        done = forward(replaced.inputs[0])
+                    } else {
+                        eq = replaced
+                    }
+                }
                 else { eq = foldTransposes(eq, d, definition, types) }
             case .unary, .binary, .compare, .select, .stopGradient, .slice, .pad, .concatenate, .reduce,
                  .argReduce, .identity, .linalg:
@@ -90,19 +100,28 @@ extension Program {
     }
 }
 
-/// `I @ R` or `L @ I` with the symbolic identity `I`: the other operand, transposed so that
-/// the identity's free dimension takes the place of the contracted one.
-private func dotWithIdentity(_ eq: Equation, _ d: DotDimensions, _ definition: [Equation?],
+/// Whether a constant is a square identity matrix (the identity of `jacrev`/`jacfwd` after
+/// batching evaluated it).
+private func isIdentityMatrix(_ t: Tensor) -> Bool {
+    guard t.rank == 2, t.shape[0] == t.shape[1], t.dtype.isFloatingPoint, t.shape[0] <= 4096 else { return false }
+    let n = t.shape[0]
+    for (i, v) in t.doubles.enumerated() where v != (i / n == i % n ? 1 : 0) { return false }
+    return true
+}
+
+/// `I @ R` or `L @ I` with the identity `I` (symbolic, or a constant identity matrix): the other
+/// operand, transposed so that the identity's free dimension takes the place of the contracted one.
+private func dotWithIdentity(_ eq: Equation, _ d: DotDimensions, _ isIdentity: (Var) -> Bool,
                              _ types: [TensorType]) -> Equation? {
     guard d.lhsBatch.isEmpty, d.lhsContracting.count == 1 else { return nil }
     let lhs = eq.inputs[0], rhs = eq.inputs[1]
-    if let l = definition[lhs.id], case .identity = l.primitive {
+    if isIdentity(lhs), types[eq.outputs[0].id].dtype == types[rhs.id].dtype {
         // result = [identity's free dim] + rhs free dims = rhs with its contracted dim moved first.
         let k = d.rhsContracting[0]
         let rf = d.rhsFree(rank: types[rhs.id].shape.rank)
         return Equation(.transpose([k] + rf), inputs: [rhs], outputs: eq.outputs)
     }
-    if let r = definition[rhs.id], case .identity = r.primitive {
+    if isIdentity(rhs), types[eq.outputs[0].id].dtype == types[lhs.id].dtype {
         // result = lhs free dims + [identity's free dim] = lhs with its contracted dim moved last.
         let k = d.lhsContracting[0]
         let lf = d.lhsFree(rank: types[lhs.id].shape.rank)

@@ -81,11 +81,43 @@ enum VJP {
         }
     }
 
+    /// Which values the rule for `p` reads besides shapes, as PyTorch's backward saves them
+    /// (inputs, outputs): the imperative autograd keeps them and raises PyTorch's error when one
+    /// was modified in place before the backward.
+    static func savedValues(_ p: Primitive) -> (inputs: Bool, outputs: Bool) {
+        switch p {
+        case .binary(.add), .binary(.sub), .unary(.neg), .compare, .argReduce, .identity, .stopGradient,
+             .convert, .broadcast, .reshape, .transpose, .slice, .pad, .concatenate, .reduce(.sum, _):
+            return (false, false)
+        case .unary(.exp), .unary(.tanh), .unary(.sqrt), .unary(.logistic), .unary(.expm1):
+            return (false, true)
+        case .unary(.rsqrt), .binary(.pow), .reduce, .linalg:
+            return (true, true)
+        case .unary, .binary, .select, .dotGeneral:
+            return (true, false)
+        }
+    }
+
     /// `d lhs`: contract the cotangent's rhs-free dimensions with the rhs's free dimensions,
     /// then permute into the lhs's layout.
     static func dotLhsCotangent(_ d: DotDimensions, _ a: Operand, _ b: Operand, _ ct: Operand) throws -> Operand {
         let nb = d.lhsBatch.count
         let lf = d.lhsFree(rank: a.rank), rf = d.rhsFree(rank: b.rank)
+        if nb == 0 {
+            // b's contracting dimensions then ct's lhs-free ones: when that is already the lhs's
+            // layout, this product needs no transpose afterwards.
+            let sortedRC = d.rhsContracting.sorted()
+            var position = [Int](repeating: 0, count: a.rank)
+            for (t, dim) in d.lhsContracting.enumerated() { position[dim] = sortedRC.firstIndex(of: d.rhsContracting[t])! }
+            for (j, dim) in lf.enumerated() { position[dim] = d.rhsContracting.count + j }
+            var usual = [Int](repeating: 0, count: a.rank)
+            for (j, dim) in lf.enumerated() { usual[dim] = j }
+            for (t, dim) in d.lhsContracting.enumerated() { usual[dim] = lf.count + sortedRC.firstIndex(of: d.rhsContracting[t])! }
+            if position == Array(0..<a.rank) && usual != position {
+                let dims = DotDimensions(lhsContracting: rf, rhsContracting: Array(lf.count..<(lf.count + rf.count)))
+                return try Operand.dot(b, ct, dims)
+            }
+        }
         let dims = DotDimensions(lhsContracting: Array((nb + lf.count)..<(nb + lf.count + rf.count)),
                                  rhsContracting: rf,
                                  lhsBatch: Array(0..<nb), rhsBatch: d.rhsBatch)
@@ -106,6 +138,21 @@ enum VJP {
     static func dotRhsCotangent(_ d: DotDimensions, _ a: Operand, _ b: Operand, _ ct: Operand) throws -> Operand {
         let nb = d.lhsBatch.count
         let lf = d.lhsFree(rank: a.rank), rf = d.rhsFree(rank: b.rank)
+        if nb == 0 {
+            // ct's rhs-free dimensions then a's contracting ones (`ct^T a` for a Linear's weight):
+            // when that is already the rhs's layout, this product needs no transpose afterwards.
+            let sortedLC = d.lhsContracting.sorted()
+            var position = [Int](repeating: 0, count: b.rank)
+            for (j, dim) in rf.enumerated() { position[dim] = j }
+            for (t, dim) in d.rhsContracting.enumerated() { position[dim] = rf.count + sortedLC.firstIndex(of: d.lhsContracting[t])! }
+            var usual = [Int](repeating: 0, count: b.rank)
+            for (t, dim) in d.rhsContracting.enumerated() { usual[dim] = sortedLC.firstIndex(of: d.lhsContracting[t])! }
+            for (j, dim) in rf.enumerated() { usual[dim] = d.lhsContracting.count + j }
+            if position == Array(0..<b.rank) && usual != position {
+                let dims = DotDimensions(lhsContracting: Array(0..<lf.count), rhsContracting: lf)
+                return try Operand.dot(ct, a, dims)
+            }
+        }
         let dims = DotDimensions(lhsContracting: lf, rhsContracting: Array(nb..<(nb + lf.count)),
                                  lhsBatch: d.lhsBatch, rhsBatch: Array(0..<nb))
         let r = try Operand.dot(a, ct, dims)

@@ -29,6 +29,7 @@ public final class Builder: @unchecked Sendable {
     /// Tracers of outer builders used here, and the input variable standing for each.
     private(set) var captured: [(Operand, Var)] = []
     private var capturedIndex: [TracerKey: Var] = [:]
+    private var capturedHandles: [ObjectIdentifier: Var] = [:]
     /// False once `finish` ran: its tracers must not be used again.
     public private(set) var isActive = true
 
@@ -50,7 +51,8 @@ public final class Builder: @unchecked Sendable {
     }
 
     /// The variable standing for `operand` inside this builder: its own tracers as they are,
-    /// concrete tensors as constants, outer tracers as captured inputs.
+    /// concrete tensors as constants, outer tracers and tensors that require grad as captured
+    /// inputs (so a cached program reads a parameter's current value, and autograd reaches it).
     func variable(for operand: Operand) throws -> Var {
         switch operand {
         case .tensor(let t):
@@ -68,6 +70,14 @@ public final class Builder: @unchecked Sendable {
             let v = newVar(tr.type)
             captured.append((operand, v))
             capturedIndex[key] = v
+            return v
+        case .tracked(let h):
+            if case .tracer = h.value { return try variable(for: h.value) }
+            let key = ObjectIdentifier(h)
+            if let v = capturedHandles[key] { return v }
+            let v = newVar(h.type)
+            captured.append((operand, v))
+            capturedHandles[key] = v
             return v
         }
     }
@@ -104,6 +114,7 @@ struct TracerKey: Hashable {
 public struct ClosedProgram {
     /// The program; its inputs are the declared inputs followed by one per captured value.
     public var program: Program
-    /// Outer tracers (of enclosing traces) that the traced function used.
+    /// Outer tracers (of enclosing traces) and tensors that require grad (`.tracked`) that the
+    /// traced function used.
     public var captured: [Operand]
 }

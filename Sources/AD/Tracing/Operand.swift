@@ -14,9 +14,11 @@ public struct Tracer {
         hint: "return values from the function instead of storing them in variables outside it")
 }
 
-/// What the tensor operations of the language act on: a concrete tensor, or a tracer standing
-/// for one while a function is being traced. Operations on concrete operands run at once;
-/// operations involving tracers are recorded as equations of the innermost trace.
+/// What the tensor operations of the language act on: a concrete tensor, a tracer standing
+/// for one while a function is being traced, or a tensor that requires grad (a `TensorHandle`,
+/// for PyTorch's imperative autograd). Operations on concrete operands run at once; operations
+/// involving tracers are recorded as equations of the innermost trace; operations on tracked
+/// tensors run at once and are recorded in the autograd graph (`Autograd.record`).
 ///
 /// ```swift
 /// let x = Operand.tensor(Tensor(shape: [2], float32: [1, 2]))
@@ -25,12 +27,15 @@ public struct Tracer {
 public enum Operand {
     case tensor(Tensor)
     case tracer(Tracer)
+    /// A tensor that requires grad: its handle's current value, with the handle's identity.
+    case tracked(TensorHandle)
 
     /// Shape and dtype.
     public var type: TensorType {
         switch self {
         case .tensor(let t): return TensorType(of: t)
         case .tracer(let t): return t.type
+        case .tracked(let h): return h.value.type
         }
     }
     /// The shape.
@@ -42,7 +47,22 @@ public enum Operand {
 
     /// The concrete tensor, or nil while tracing.
     public var concrete: Tensor? {
-        if case .tensor(let t) = self { return t }
+        switch self {
+        case .tensor(let t): return t
+        case .tracer: return nil
+        case .tracked(let h): return h.value.concrete
+        }
+    }
+
+    /// The value without autograd identity: a tracked tensor's current value.
+    public var untracked: Operand {
+        if case .tracked(let h) = self { return h.value }
+        return self
+    }
+
+    /// The handle of a tracked tensor.
+    public var trackedHandle: TensorHandle? {
+        if case .tracked(let h) = self { return h }
         return nil
     }
 
@@ -51,6 +71,7 @@ public enum Operand {
     public func requireConcrete(_ what: String) throws -> Tensor {
         switch self {
         case .tensor(let t): return t
+        case .tracked(let h): return try h.value.requireConcrete(what)
         case .tracer(let t):
             throw TensorError("\(what) needs a concrete value, but this is a traced \(t.type) inside a transformed function",
                               hint: "use where(cond, a, b) instead of branching on a tensor inside grad/vmap/jacrev")
@@ -71,15 +92,28 @@ public enum Operand {
 /// ```
 public func bind(_ primitive: Primitive, _ operands: [Operand]) throws -> [Operand] {
     var target: Builder? = nil
-    for case .tracer(let t) in operands where target == nil || t.builder.level > target!.level {
-        target = t.builder
+    var tracked = false
+    for o in operands {
+        switch o {
+        case .tensor: break
+        case .tracer(let t): if target == nil || t.builder.level > target!.level { target = t.builder }
+        case .tracked(let h):
+            // A handle whose value is itself traced (requires_grad_ inside a transform) is that tracer.
+            if case .tracer = h.value { return try bind(primitive, operands.map(\.untracked)) }
+            tracked = true
+        }
     }
     guard let builder = target else {
-        if let current = Builder.current, current.isActive,
-           let types = try? ShapeRules.infer(primitive, operands.map(\.type)),
-           types.contains(where: { $0.shape.elementCount > stagingThreshold }) {
-            return try current.emit(primitive, operands)
+        if let current = Builder.current, current.isActive {
+            // Inside a trace, tensors that require grad become inputs of the program (so that a
+            // cached program sees later writes, and autograd reaches them through its node).
+            if tracked { return try current.emit(primitive, operands) }
+            if let types = try? ShapeRules.infer(primitive, operands.map(\.type)),
+               types.contains(where: { $0.shape.elementCount > stagingThreshold }) {
+                return try current.emit(primitive, operands)
+            }
         }
+        if tracked { return try Autograd.record(primitive, operands) }
         return try Eval.apply(primitive, operands.map { $0.concrete! }).map { .tensor($0) }
     }
     guard builder.isActive else { throw Tracer.leakError }

@@ -57,8 +57,7 @@ extension Interpreter {
 
     /// A cache key for a builtin applied to a function value, or nil for other callables.
     func functionKey(_ f: Value, _ what: String) -> AnyHashable? {
-        if case .function(let fn) = f { return "\(what):\(fn.id)" }
-        return nil
+        transformKey(what, f)
     }
 
     func runJacobian(_ a: BoundArguments) throws -> Value {

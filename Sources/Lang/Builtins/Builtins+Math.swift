@@ -32,7 +32,7 @@ extension Interpreter {
             ("isfinite", "True where x is neither NaN nor infinite", { x in
                 try Operand.compare(.lt, x.unary(.abs), .scalar(.infinity, x.dtype.isFloatingPoint ? x.dtype : .float32)) }),
             ("detach", "the same values, cut from differentiation", { try $0.detach() }),
-            ("clone", "a copy", { $0 }),
+            ("clone", "a copy", { $0.trackedHandle != nil ? try bind1(.convert($0.dtype), $0) : $0 }),
             ("contiguous", "the tensor itself (Jacobi tensors are always contiguous)", { $0 }),
         ]
         for (name, summary, f) in unary {

@@ -6,8 +6,7 @@ extension Interpreter {
 
     func registerShapeBuiltins() {
         let t = "shapes"
-        registry.add("reshape", ["input", "*shape"], topic: t, method: true, summary: "same elements, new shape (one -1 allowed)",
-                     aliases: ["view"]) { a in
+        registry.add("reshape", ["input", "*shape"], topic: t, method: true, summary: "same elements, new shape (one -1 allowed)") { a in
             let dims = try a.sizes("shape")
             for d in dims where d < -1 { throw PythonError(.RuntimeError, "invalid shape dimension \(d)", at: a.range) }
             return .tensor(try a.tensor("input").view(dims))

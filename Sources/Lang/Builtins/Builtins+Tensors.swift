@@ -6,6 +6,7 @@ extension Interpreter {
         registerCreationBuiltins()
         registerMathBuiltins()
         registerShapeBuiltins()
+        registerViewBuiltins()
         registerTransformBuiltins()
         registerNNBuiltins()
         registerJacobianBuiltins()
@@ -25,7 +26,8 @@ extension Interpreter {
                      doc: "tensor(data, dtype=None) copies nested lists into a tensor. Ints give int64, any float gives float32\n(PyTorch's default), bools give bool.\n\n  >>> tensor([[1, 2], [3, 4.5]])\n  tensor([[1.0000, 2.0000],\n          [3.0000, 4.5000]])",
                      aliases: ["as_tensor", "asarray", "array"]) { a in
             try self.checkFactoryOptions(a)
-            return .tensor(try self.toOperand(a.value("data")!, what: "tensor", range: a.range, dtype: try a.dtype("dtype")))
+            // A copy: a new tensor without the data's history, as torch.tensor(t) makes.
+            return .tensor(try self.toOperand(a.value("data")!, what: "tensor", range: a.range, dtype: try a.dtype("dtype")).untracked)
         }
         func creation(_ name: String, _ summary: String, _ make: @escaping ([Int], DType, BoundArguments) throws -> Tensor) {
             registry.add(name, ["*size", "|out=None", "|dtype=None", "|layout=None", "|device=None", "|requires_grad=False",
@@ -119,8 +121,8 @@ extension Interpreter {
         }
     }
 
-    /// The options every tensor factory takes: a device other than the CPU is refused, and so is
-    /// `requires_grad=True` until imperative autograd exists (it would be a silent no-op).
+    /// The options every tensor factory takes: a device other than the CPU is refused.
+    /// (`requires_grad=True` is applied to the result by the call, for every builtin that takes it.)
     func checkFactoryOptions(_ a: BoundArguments) throws {
         if let d = a.value("device"), !d.isNone {
             let name: String
@@ -134,10 +136,6 @@ extension Interpreter {
             guard name == "cpu" || name.hasPrefix("cpu:") else {
                 throw PythonError(.RuntimeError, "Jacobi runs on the CPU: there is no '\(name)' device", at: a.range, hint: "use device='cpu' or leave it out")
             }
-        }
-        if case .bool(true)? = a.value("requires_grad") {
-            throw PythonError(.NotImplementedError, "requires_grad=True (imperative autograd) is not supported yet", at: a.range,
-                              hint: "differentiate with the functional transforms: torch.func.grad / jacrev / vmap, or torch.autograd.functional.jacobian")
         }
     }
 

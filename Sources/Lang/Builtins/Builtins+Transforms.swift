@@ -127,15 +127,33 @@ extension Interpreter {
     }
 
     /// Stages a transformed call: traced, optimised and cached at top level; inline inside a trace.
-    func staged(_ fn: Function, _ flat: FlatArguments, box: OutputStructure,
+    func staged(_ functionKey: AnyHashable, _ flat: FlatArguments, box: OutputStructure,
                 _ body: @escaping TensorFunction) throws -> [Operand] {
-        let key = StructureKey(function: fn.id, generation: generation, types: flat.leaves.map(\.type))
+        let key = StructureKey(function: functionKey, generation: generation, types: flat.leaves.map(\.type))
         if let known = structures[key] {
             box.tree = known.tree; box.auxTree = known.auxTree; box.mainLeaves = known.mainLeaves; box.auxLeaves = known.auxLeaves
         }
-        let outs = try stager.run(key: fn.id, flat.leaves, body)
-        if stager.last?.cacheHit != true || structures[key] == nil { structures[key] = box }
+        let outs = try stager.run(key: functionKey, flat.leaves, body)
+        if stager.last?.cacheHit != true || structures[key] == nil {
+            if structures.count >= Stager.cacheCapacity { structures.removeAll() }
+            structures[key] = box
+        }
         return outs
+    }
+
+    /// The cache key of `transform(f)`: the transform with its settings and `f`'s own key (a
+    /// transformed function's structure, or the identity of a `def`, lambda or module).
+    func transformKey(_ description: String, _ f: Value) -> AnyHashable {
+        let inner: AnyHashable
+        switch f {
+        case .function(let fn): inner = fn.cacheKey ?? AnyHashable(IdentityKey(fn))
+        case .module(let m): inner = AnyHashable(IdentityKey(m))
+        case .instance(let i): inner = AnyHashable(IdentityKey(i))
+        case .none, .bool, .int, .bigInt, .float, .string, .tensor, .list, .tuple, .dict, .set, .type, .namespace, .slice,
+             .shape, .dtype, .ellipsis:
+            inner = AnyHashable(IdentityKey(UniqueKeyObject()))  // not cached across calls of transform
+        }
+        return AnyHashable(TransformKey(description: description, inner: inner))
     }
 
     func registerTransformBuiltins() {
@@ -195,10 +213,10 @@ extension Interpreter {
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: name, range: a.range)
         let hasAux = try a.bool("has_aux")
         let summary = "\(name)(\(functionName(f)), argnums=\(repr(a.value("argnums") ?? .int(0))))"
-        var fnRef: Function! = nil
+        let key = transformKey("\(name) argnums=\(argnums) aux=\(hasAux)", f)
         let fn = Function(name: name, summary: summary) { args, interp in
             let (flat, resolved, leaves, box, g) = try interp.prepareDifferentiation(f, args, argnums: argnums, hasAux: hasAux, name: name)
-            let outs = try interp.staged(fnRef, flat, box: box,
+            let outs = try interp.staged(key, flat, box: box,
                                          AD.grad(g, argnums: leaves, aux: { box.auxLeaves }, withValue: withValue))
             let gradients = interp.perArgumentValue(outs[0..<leaves.count], resolved, single: single, flat)
             var rest = outs.count > leaves.count ? Array(outs[leaves.count...]) : []
@@ -208,7 +226,7 @@ extension Interpreter {
             if withValue { return .tuple([gradients, aux.map { .tuple([value, $0]) } ?? value]) }
             return aux.map { .tuple([gradients, $0]) } ?? gradients
         }
-        fnRef = fn
+        fn.cacheKey = key
         return .function(fn)
     }
 
@@ -222,15 +240,15 @@ extension Interpreter {
         let chunk = forward ? nil : try a.optionalInt("chunk_size")
         if let chunk, chunk <= 0 { throw a.fail("chunk_size must be positive, got \(chunk)") }
         let summary = "\(name)(\(functionName(f))\(a.value("argnums").map { ", argnums=\(repr($0))" } ?? ""))"
-        var fnRef: Function! = nil
+        let key = transformKey("\(name) argnums=\(argnums) aux=\(hasAux) chunk=\(String(describing: chunk))", f)
         let fn = Function(name: name, summary: summary) { args, interp in
             let (flat, resolved, leaves, box, g) = try interp.prepareDifferentiation(f, args, argnums: argnums, hasAux: hasAux, name: name)
             let body = forward ? AD.jacfwd(g, argnums: leaves, aux: { box.auxLeaves })
                                : AD.jacrev(g, argnums: leaves, aux: { box.auxLeaves }, chunkSize: chunk)
-            let outs = try interp.staged(fnRef, flat, box: box, body)
+            let outs = try interp.staged(key, flat, box: box, body)
             return interp.structureJacobians(outs, box: box, argnums: resolved, single: single, flat: flat, perOutput: leaves.count)
         }
-        fnRef = fn
+        fn.cacheKey = key
         return .function(fn)
     }
 
@@ -260,13 +278,13 @@ extension Interpreter {
             return try call(h, CallArguments(inputs, range: a.range), range: a.range)
         }
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: "hessian", range: a.range)
-        var fnRef: Function! = nil
+        let key = transformKey("hessian argnums=\(argnums)", f)
         let fn = Function(name: "hessian", summary: "hessian(\(functionName(f)))") { args, interp in
             let flat = FlatArguments(args.positional)
             let (resolved, leaves) = try interp.diffLeaves(argnums, flat, name: "hessian", range: args.range)
             let box = OutputStructure()
             let g = interp.tensorFunction(f, flat, hasAux: false, box: box, name: "hessian", range: args.range)
-            let outs = try interp.staged(fnRef, flat, box: box, AD.hessian(g, argnums: leaves))
+            let outs = try interp.staged(key, flat, box: box, AD.hessian(g, argnums: leaves))
             // outs: [output leaf][first-order leaf][second-order leaf]
             let d = leaves.count
             var k = 0
@@ -284,7 +302,7 @@ extension Interpreter {
                 return single ? firsts[0] : .tuple(firsts)
             }
         }
-        fnRef = fn
+        fn.cacheKey = key
         return .function(fn)
     }
 
@@ -296,7 +314,7 @@ extension Interpreter {
         let outDims = a.value("out_dims") ?? .int(0)
         let chunk = try a.optionalInt("chunk_size")
         if let chunk, chunk <= 0 { throw a.fail("chunk_size must be positive, got \(chunk)") }
-        var fnRef: Function! = nil
+        let key = transformKey("vmap in=\(repr(inDims)) out=\(repr(outDims)) chunk=\(String(describing: chunk))", f)
         let fn = Function(name: "vmap", summary: "vmap(\(functionName(f)))") { args, interp in
             let flat = FlatArguments(args.positional)
             let leafDims = try interp.expandDims(inDims, over: flat, range: args.range)
@@ -316,7 +334,7 @@ extension Interpreter {
                 }
             }
             do {
-                let outs = try interp.staged(fnRef, flat, box: box, body(chunk))
+                let outs = try interp.staged(key, flat, box: box, body(chunk))
                 return Pytree.unflatten(box.tree, outs)
             } catch let e as MemoryLimitExceeded where chunk == nil {
                 // Automatic chunking: chunks are evaluated one after the other, so the peak is about
@@ -339,7 +357,7 @@ extension Interpreter {
                                  at: args.range, hint: "raise the limit with :set memlimit, or map over a smaller batch")
             }
         }
-        fnRef = fn
+        fn.cacheKey = key
         return .function(fn)
     }
 
@@ -491,6 +509,24 @@ extension Interpreter {
         if case .instance = f { return f.pyType.name }
         return f.pyType.name
     }
+}
+
+/// A key that is an object's identity, holding the object (so its identity cannot be reused
+/// while the key is cached).
+struct IdentityKey: Hashable {
+    let object: AnyObject
+    init(_ object: AnyObject) { self.object = object }
+    static func == (a: IdentityKey, b: IdentityKey) -> Bool { a.object === b.object }
+    func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(object)) }
+}
+
+/// An object that only stands for itself.
+final class UniqueKeyObject {}
+
+/// A transform with its settings, over the key of the function it transforms.
+struct TransformKey: Hashable {
+    let description: String
+    let inner: AnyHashable
 }
 
 /// The cache key of a transformed call's output structure.

@@ -37,7 +37,23 @@ extension Interpreter {
         switch fn.body {
         case .builtin(let b):
             let bound = try registry.bind(b, args, interpreter: self)
-            return try b.run(bound)
+            let before = Autograd.newestSerial
+            var result = try b.run(bound)
+            if Self.viewBuiltins.contains(b.name) {
+                result = try makeViews(b.name, bound, result) { base in
+                    var again = bound
+                    let slot = b.signature.index(of: "input") ?? b.signature.index(of: "tensor")!
+                    again.slots[slot] = Value.tensor(base)
+                    return try b.run(again)
+                }
+            }
+            if Autograd.newestSerial > before, Self.tensorTopics.contains(b.topic), let name = gradFnName(b.name, bound) {
+                rename(result, madeAfter: before, to: name)
+            }
+            if b.signature.index(of: "requires_grad") != nil, try bound.bool("requires_grad"), case .tensor(let h) = result {
+                try setRequiresGrad(h, true, factory: true)
+            }
+            return result
         case .native(let body):
             return try body(args, self)
         case .bound(let callee, let receiver):

@@ -27,11 +27,18 @@ extension Interpreter {
           expressions  f-strings (f"{x:.4f}", {x!r}, {x=}), % and str.format, comprehensions (list, dict, set),
                        generator expressions, conditional expressions, chained comparisons, is/in,
                        exact integers (2**100), slices, ... and None in subscripts
-          modules      torch (nn, nn.functional, func, autograd.functional, linalg, utils.benchmark, cuda),
-                       functorch, sys, math, functools, itertools, collections, random, time, copy, typing,
-                       operator, os, warnings, contextlib, abc
+          autograd     requires_grad=True / x.requires_grad_(), y.backward(gradient, retain_graph, create_graph,
+                       inputs), torch.autograd.grad(outputs, inputs, grad_outputs, create_graph, allow_unused,
+                       is_grads_batched), .grad, .grad_fn, .is_leaf, retain_grad(), detach(), no_grad/enable_grad/
+                       set_grad_enabled/inference_mode, net.zero_grad(), torch.optim.SGD/Adam/AdamW
+          writes       x[i, :] = v, x[mask] = v, x += y, add_/mul_/zero_/fill_/copy_/clamp_/normal_/uniform_/
+                       masked_fill_/index_add_; views (x[0], x.T, view, transpose, narrow, split, unbind, ...)
+                       share storage with their base, as in PyTorch (is_contiguous(), view errors, reshape copies)
+          modules      torch (nn, nn.functional, func, autograd, autograd.functional, optim, linalg,
+                       utils.benchmark, cuda), functorch, sys, math, functools, itertools, collections, random,
+                       time, copy, typing, operator, os, warnings, contextlib, abc
           not supported: yield (generator functions), async/await, match, walrus (:=), bytes,
-                       multiple inheritance, imperative autograd (requires_grad/backward, coming next)
+                       multiple inheritance, backward hooks, torch.nn.init
         """
 
     /// Text for `help(x)` and `:help name`.

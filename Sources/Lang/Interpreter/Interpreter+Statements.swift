@@ -37,7 +37,7 @@ extension Interpreter {
     private func executeUnplaced(_ s: Statement, in scope: Scope) throws -> Completion {
         switch s {
         case .expression(let e):
-            _ = try evaluate(e, in: scope)
+            echoInBlock(try evaluate(e, in: scope), in: scope)
         case .assign(let targets, let e, _):
             let v = try evaluate(e, in: scope)
             for t in targets { try assign(t, v, in: scope) }

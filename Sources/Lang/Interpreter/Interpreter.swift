@@ -50,7 +50,9 @@ public final class Interpreter {
     public var useColor = false
     /// Programs whose estimated peak memory exceeds this many bytes are refused before they
     /// run (`:set memlimit`); half the machine's memory by default.
-    public var memoryLimit = defaultMemoryLimit()
+    public var memoryLimit = defaultMemoryLimit() {
+        didSet { Autograd.memoryLimit = memoryLimit }
+    }
     /// Progress of long computations (work done, total): the REPL draws a bar on a terminal.
     public var progress: ((Int, Int) -> Void)? {
         didSet { stager.progress = progress }
@@ -73,13 +75,18 @@ public final class Interpreter {
     /// Exceptions being handled by `except` blocks, innermost last (a bare `raise` re-raises the last).
     var handledExceptions: [PythonError] = []
     /// Whether gradients are recorded (`torch.no_grad()`, `set_grad_enabled`).
-    public var gradEnabled = true
+    public var gradEnabled: Bool {
+        get { Autograd.isEnabled }
+        set { Autograd.isEnabled = newValue }
+    }
     /// Whether `torch.inference_mode()` is on.
     public var inferenceMode = false
     /// `sys.getrecursionlimit()`.
     var recursionLimit = 1000
     /// Current depth of user-function calls.
     var callDepth = 0
+    /// Whether bare expressions in the blocks of the running top-level statement are echoed.
+    var echoesBlocks = false
     /// Objects whose repr is being built (a list that contains itself prints `[...]`).
     var reprInProgress: Set<ObjectIdentifier> = []
     /// The innermost scope running (what `dir()`, `locals()` and `eval` see).
@@ -95,6 +102,7 @@ public final class Interpreter {
         registerAllBuiltins()
         registerPythonBuiltins()
         installMemoryGuard()
+        Autograd.memoryLimit = memoryLimit
         globals.variables["__name__"] = .string("__main__")
         globals.variables["__doc__"] = Value.none
     }
@@ -150,11 +158,22 @@ public final class Interpreter {
                 if echo { output(echoText(v) + "\n") }
                 return
             }
+            // As Python's interactive mode: bare expressions inside the statement's blocks (a
+            // `for`, `if`, `with` ...) are echoed too, but not inside functions it calls.
+            echoesBlocks = echo
+            defer { echoesBlocks = false }
             switch try execute(s, in: globals) {
             case .normal, .breakLoop, .continueLoop: break
             case .returned: break
             }
         }
+    }
+
+    /// Echoes the value of a bare expression met in a top-level statement's blocks.
+    func echoInBlock(_ v: Value, in scope: Scope) {
+        guard echoesBlocks, scope === globals, callDepth == 0, !v.isNone else { return }
+        globals.variables["_"] = v
+        output(echoText(v) + "\n")
     }
 
     /// Records that globals changed (drops cached programs that might depend on them).

@@ -58,7 +58,8 @@ extension Interpreter {
     /// Installs the guard on the stager (called once at start).
     func installMemoryGuard() {
         stager.beforeRun = { [unowned self] program in
-            let peak = Cost.peakBytes(program)
+            // The recorded autograd graph is memory the session already holds.
+            let peak = Cost.peakBytes(program) + Autograd.liveGraphBytes
             if peak > self.memoryLimit { throw MemoryLimitExceeded(needed: peak, limit: self.memoryLimit) }
         }
     }

@@ -8,11 +8,16 @@ import AD
 extension Interpreter {
     /// The builders of importable modules by dotted name.
     var moduleBuilders: [String: (Interpreter) -> Namespace] {
+        if let b = Interpreter.builderTable { return b }
         var b: [String: (Interpreter) -> Namespace] = [:]
         for (name, builder) in torchModuleBuilders { b[name] = builder }
         for (name, builder) in pythonModuleBuilders { b[name] = builder }
+        Interpreter.builderTable = b
         return b
     }
+
+    /// The builders, made once (they take the interpreter as their argument).
+    nonisolated(unsafe) private static var builderTable: [String: (Interpreter) -> Namespace]?
 
     /// A module by dotted name, built on first use; nil when there is no such module.
     func module(named name: String) -> Namespace? {
@@ -26,9 +31,10 @@ extension Interpreter {
     }
 
     /// Names that are the same module under another name.
-    private var moduleAliases: [String: String] {
-        ["functorch": "torch.func", "torch.functional": "torch", "torch.nn.modules": "torch.nn", "numpy": "numpy", "np": "numpy"]
-    }
+    private var moduleAliases: [String: String] { Interpreter.aliasTable }
+
+    private static let aliasTable = ["functorch": "torch.func", "torch.functional": "torch", "torch.nn.modules": "torch.nn",
+                                     "numpy": "numpy", "np": "numpy"]
 
     /// Short names Jacobi knows without an import (a convenience at the prompt): `torch`, `nn`,
     /// `F`, `functorch`, `jax`, `jnp`, `np`, `numpy`, `linalg`, `func`.

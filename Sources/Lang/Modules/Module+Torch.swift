@@ -17,6 +17,7 @@ extension Interpreter {
             "torch.nn.parameter": { _ in Namespace(name: "torch.nn.parameter", attributes: [("Parameter", .type(BuiltinTypes.parameter))]) },
             "torch.func": { interp in interp.registryModule("torch.func") },
             "torch.autograd": { interp in interp.makeAutogradModule() },
+            "torch.optim": { interp in interp.makeOptimModule() },
             "torch.autograd.functional": { interp in interp.registryModule("torch.autograd.functional") },
             "torch.linalg": { interp in interp.registryModule("torch.linalg", extra: [("norm", interp.registryValue("linalg_norm")!)]) },
             "torch.special": { interp in interp.registryModule("torch.special") },
@@ -92,7 +93,7 @@ extension Interpreter {
         return Namespace(name: "torch", attributes: attrs, resolve: { interp, n in
             if let sub = interp.module(named: "torch." + n) { return .namespace(sub) }
             return interp.registryValue(n)
-        }, resolvableNames: { interp in interp.registry.names + ["nn", "func", "autograd", "linalg", "utils", "cuda", "testing", "special"] })
+        }, resolvableNames: { interp in interp.registry.names + ["nn", "func", "autograd", "optim", "linalg", "utils", "cuda", "testing", "special"] })
     }
 
     private func makeNNModule() -> Namespace {
@@ -106,13 +107,15 @@ extension Interpreter {
     }
 
     private func makeAutogradModule() -> Namespace {
-        let unsupported: (String) -> Value = { name in
-            self.function(name, ["*args", "**kwargs"]) { _ in
-                throw PythonError(.NotImplementedError, "torch.autograd.\(name) (imperative autograd) is not supported in Jacobi yet",
-                                  hint: "use the functional transforms: torch.func.grad, jacrev, vjp, or torch.autograd.functional.jacobian")
-            }
+        let grad = function("grad", ["outputs", "inputs", "grad_outputs=None", "retain_graph=None", "create_graph=False",
+                                     "only_inputs=True", "allow_unused=None", "is_grads_batched=False", "materialize_grads=False"],
+                            qualname: "torch.autograd.grad") { a in try a.interpreter.autogradGrad(a) }
+        let backward = function("backward", ["tensors", "grad_tensors=None", "retain_graph=None", "create_graph=False",
+                                             "grad_variables=None", "inputs=None"], qualname: "torch.autograd.backward") { a in
+            try a.interpreter.runBackward(tensors: [a.value("tensors")!], a, gradientsName: "grad_tensors")
+            return Value.none
         }
-        return Namespace(name: "torch.autograd", attributes: [("grad", unsupported("grad")), ("backward", unsupported("backward"))],
+        return Namespace(name: "torch.autograd", attributes: [("grad", grad), ("backward", backward)],
                          resolve: { interp, n in
             if let sub = interp.module(named: "torch.autograd." + n) { return .namespace(sub) }
             return interp.registryValue(n)
@@ -120,12 +123,7 @@ extension Interpreter {
     }
 
     private func makeInitModule() -> Namespace {
-        Namespace(name: "torch.nn.init") { interp, n in
-            interp.function(n, ["*args", "**kwargs"]) { _ in
-                throw PythonError(.NotImplementedError, "torch.nn.init.\(n) writes into parameters in place, which Jacobi does not support yet",
-                                  hint: "layers are initialised as PyTorch initialises them; load other weights with load_state_dict")
-            }
-        }
+        makeNNInitModule()
     }
 
     private func makeCudaModule() -> Namespace {

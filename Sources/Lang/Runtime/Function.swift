@@ -37,6 +37,10 @@ public final class Function {
     public let summary: String?
     /// Attributes set on the function (`__doc__`, `__wrapped__`, or by the user).
     public var attributes: [String: Value] = [:]
+    /// For a transformed function (`vmap(jacrev(net))`): what it is, structurally, so that the
+    /// same transform of the same function made again (an inline `vmap(jacrev(net))(x)` in a
+    /// loop) finds its cached program.
+    public var cacheKey: AnyHashable?
 
     /// Creates a function.
     public init(name: String, qualname: String? = nil, body: Body, summary: String? = nil) {

@@ -30,8 +30,15 @@ public final class Namespace {
     /// Sets (or with nil removes) an attribute.
     public func setAttribute(_ name: String, _ value: Value?) { table.set(name, value) }
 
+    /// Names resolved so far (a module's attributes are fixed, so `torch.stack is torch.stack`
+    /// and a lookup in a loop costs one dictionary access).
+    private var resolved: [String: Value] = [:]
+
     /// An attribute: a stored one, else a resolved one.
     public func attribute(_ name: String, _ interp: Interpreter) -> Value? {
-        attributes[name] ?? resolve?(interp, name)
+        if let v = table.values[name] ?? resolved[name] { return v }
+        guard let v = resolve?(interp, name) else { return nil }
+        resolved[name] = v
+        return v
     }
 }

@@ -31,7 +31,7 @@ public indirect enum Pytree {
         var leaves: [Operand] = []
         func go(_ v: Value) -> Pytree {
             switch v {
-            case .tensor(let h): leaves.append(h.value); return .leaf
+            case .tensor(let h): leaves.append(h.operand); return .leaf
             case .tuple(let a): return .tuple(a.map(go))
             case .list(let l): return .list(l.items.map(go))
             case .dict(let d): return .dict(d.entriesInOrder.map { ($0.0, go($0.1)) }, d.flavor)

@@ -69,6 +69,9 @@ public struct Signature {
     private var positionalCount = 0
     private var varPositional: Int?
     private var varKeyword: Int?
+    /// Whether the `*args` parameter may also be passed by its name with one value, as
+    /// PyTorch's overloads allow (`torch.zeros(size=(2, 3))`); true for builtins' specs.
+    private var varPositionalByName = false
 
     /// A signature from parameters.
     public init(name: String, parameters: [Parameter]) {
@@ -116,6 +119,7 @@ public struct Signature {
             }
         }
         self.init(name: name, parameters: params)
+        varPositionalByName = true
     }
 
     /// The index of a parameter by name.
@@ -180,7 +184,12 @@ public struct Signature {
                     continue
                 case .positionalOnly:
                     if extra == nil { positionalOnlyAsKeyword.append(key); continue }
-                case .varPositional, .varKeyword:
+                case .varPositional:
+                    if varPositionalByName, case .tuple(let a)? = slots[i], a.isEmpty {
+                        slots[i] = .tuple([value])
+                        continue
+                    }
+                case .varKeyword:
                     break
                 }
             }

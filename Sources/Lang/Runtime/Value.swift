@@ -51,8 +51,13 @@ public enum Value {
     /// `...`.
     case ellipsis
 
-    /// A new tensor object around a value.
-    public static func tensor(_ o: Operand) -> Value { .tensor(TensorHandle(o)) }
+    /// The tensor object for an operation's result: a new one around a value, or the tensor
+    /// itself when the result is a tracked tensor (an autograd output, or an input returned as it
+    /// is, as `x.float()` on a float tensor returns `x`).
+    public static func tensor(_ o: Operand) -> Value {
+        if case .tracked(let h) = o { return .tensor(h) }
+        return .tensor(TensorHandle(o))
+    }
 
     /// A new list object.
     public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
@@ -63,9 +68,9 @@ public enum Value {
         return .bigInt(b)
     }
 
-    /// The tensor's current value, if this is a tensor.
+    /// What operations act on, if this is a tensor (tracked when it requires grad).
     public var operand: Operand? {
-        if case .tensor(let h) = self { return h.value }
+        if case .tensor(let h) = self { return h.operand }
         return nil
     }
 

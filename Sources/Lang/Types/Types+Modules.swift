@@ -162,7 +162,7 @@ extension Interpreter {
             return h
         }
         let x = try toOperand(values[1], what: "\(m.typeName) input", range: args.range)
-        return .tensor(try m([x]))
+        return try named(layerGradFnName(m, inputRank: x.rank)) { .tensor(try m([x])) }
     }
 
     /// `module.name`: a child, a parameter (a `functional_call` value while one is active), the
@@ -396,12 +396,17 @@ private func addModuleMethods(_ t: TypeObject) {
         a.interpreter.globalsChanged()
         return a.value("self")!
     }
-    t.method("zero_grad", ["set_to_none=True"]) { _ in .none }
-    t.method("requires_grad_", ["requires_grad=True"]) { a in
-        guard try a.bool("requires_grad") else {
-            throw PythonError(.NotImplementedError, "requires_grad_(False) is not supported yet: imperative autograd is not part of Jacobi yet",
-                              hint: "torch.func transforms differentiate only what you ask for, so frozen parameters need nothing")
+    t.method("zero_grad", ["set_to_none=True"]) { a in
+        let toNone = try a.bool("set_to_none")
+        for (_, h) in module(a).namedParameterHandles() {
+            guard let g = h.grad else { continue }
+            if toNone { h.grad = nil } else { try Autograd.withMode(false) { try g.write(.tensor(Tensor.full(g.shape, 0, dtype: g.dtype))) } }
         }
+        return .none
+    }
+    t.method("requires_grad_", ["requires_grad=True"]) { a in
+        let b = try a.bool("requires_grad")
+        for (_, h) in module(a).namedParameterHandles() { try a.interpreter.setRequiresGrad(h, b) }
         return a.value("self")!
     }
     for (name, dtype) in [("double", DType.float64), ("float", .float32)] {
@@ -435,10 +440,12 @@ private func addModuleMethods(_ t: TypeObject) {
         return a.value("self")!
     }
     t.method("apply", ["fn"]) { a in
-        let m = module(a)
-        for (_, sub) in m.namedModules().reversed() {
-            _ = try a.interpreter.call(a.value("fn")!, CallArguments([.module(sub)], range: a.range), range: a.range)
+        // As PyTorch: every child (recursively) first, then the module itself.
+        func visit(_ m: Module) throws {
+            for (_, c) in m.children { try visit(c) }
+            _ = try a.interpreter.call(a.value("fn")!, CallArguments([.module(m)], range: a.range), range: a.range)
         }
+        try visit(module(a))
         return a.value("self")!
     }
     for name in ["add_module", "register_module"] {
@@ -544,7 +551,7 @@ extension Interpreter {
         }
         for (name, value) in given {
             if let h = params.first(where: { $0.0 == name })?.1 {
-                h.value = try value.converted(to: h.dtype)
+                try Autograd.withMode(false) { try h.write(try value.converted(to: h.dtype)) }
             } else if buffers.contains(where: { $0.0 == name }) {
                 let parts = name.split(separator: ".").map(String.init)
                 var owner = m

@@ -48,7 +48,7 @@ extension Interpreter {
     /// Refuses a container, string or tensor that would exceed the memory limit: `MemoryError()`
     /// as Python raises it, with the figures in the hint.
     func checkAllocation(bytes: Int, what: String) throws {
-        guard bytes > memoryLimit || bytes < 0 else { return }
+        guard bytes > memoryLimit - Autograd.liveGraphBytes || bytes < 0 else { return }
         let needed = bytes < 0 ? "more than \(formatByteCount(Int.max))" : formatByteCount(bytes)
         throw PythonError(.MemoryError, arguments: [],
                           hint: "\(what) would need \(needed), over the memory limit of \(formatByteCount(memoryLimit)); raise it with :set memlimit")

@@ -13,8 +13,8 @@ extension Interpreter {
     /// become tensors with PyTorch's dtype inference (ints -> int64, any float -> float32, bools
     /// -> bool). An int beyond 64 bits is PyTorch's overflow error.
     public func toOperand(_ v: Value, what: String, range: SourceRange?, dtype: DType? = nil) throws -> Operand {
-        if case .tensor(let h) = v { return try dtype.map { try h.value.converted(to: $0) } ?? h.value }
-        if case .instance(let i) = v, let h = i.payload as? TensorHandle { return try dtype.map { try h.value.converted(to: $0) } ?? h.value }
+        if case .tensor(let h) = v { return try dtype.map { try h.operand.converted(to: $0) } ?? h.operand }
+        if case .instance(let i) = v, let h = i.payload as? TensorHandle { return try dtype.map { try h.operand.converted(to: $0) } ?? h.operand }
         var shape: [Int] = []
         var leaves: [Value] = []
         var tensors = 0
@@ -85,9 +85,9 @@ extension Interpreter {
     /// Both operands as tensors when one is a tensor and the other a tensor or a number.
     func tensorPair(_ a: Value, _ b: Value) throws -> (Operand, Operand)? {
         switch (a, b) {
-        case (.tensor(let x), .tensor(let y)): return (x.value, y.value)
-        case (.tensor(let x), _): return try scalarOperand(b, like: x.value).map { (x.value, $0) }
-        case (_, .tensor(let y)): return try scalarOperand(a, like: y.value).map { ($0, y.value) }
+        case (.tensor(let x), .tensor(let y)): return (x.operand, y.operand)
+        case (.tensor(let x), _): return try scalarOperand(b, like: x.value).map { (x.operand, $0) }
+        case (_, .tensor(let y)): return try scalarOperand(a, like: y.value).map { ($0, y.operand) }
         case (.none, _), (.bool, _), (.int, _), (.bigInt, _), (.float, _), (.string, _), (.list, _), (.tuple, _),
              (.dict, _), (.set, _), (.function, _), (.type, _), (.instance, _), (.module, _), (.namespace, _),
              (.slice, _), (.shape, _), (.dtype, _), (.ellipsis, _):
@@ -161,20 +161,18 @@ func makeParameterType() -> TypeObject {
     var s = tensorSlots()
     s.repr = { interp, v in
         guard case .tensor(let h) = v else { return "" }
-        switch h.value {
-        case .tensor(let t):
-            return "Parameter containing:\n" + TensorFormatter.repr(t, options: interp.printOptions, extraSuffixes: ["requires_grad=True"])
-        case .tracer(let t): return "Traced<\(t.type)>"
-        }
+        return "Parameter containing:\n" + interp.tensorRepr(h)
     }
     return TypeObject(name: "Parameter", moduleName: "torch.nn.parameter", base: BuiltinTypes.tensor, slots: s) { interp, _, args in
         let v = try Signature(name: "Parameter", spec: ["data=None", "requires_grad=True"]).bind(args)
-        let data = v[0].isNone ? Operand.tensor(Tensor.full([0], 0, dtype: .float32)) : try interp.toOperand(v[0], what: "Parameter", range: args.range)
-        if case .bool(false) = v[1] {
-            throw PythonError(.NotImplementedError, "nn.Parameter(..., requires_grad=False) is not supported yet: Jacobi's parameters always take part in differentiation",
-                              hint: "keep it as a plain tensor attribute instead")
+        // The data's value, detached from any history (a Parameter is a leaf).
+        let data = v[0].isNone ? Operand.tensor(Tensor.full([0], 0, dtype: .float32))
+                               : try interp.toOperand(v[0], what: "Parameter", range: args.range).untracked
+        let requiresGrad = try interp.truthy(v[1], range: args.range)
+        if requiresGrad && !data.dtype.isFloatingPoint {
+            throw PythonError(.RuntimeError, "Only Tensors of floating point and complex dtype can require gradients")
         }
-        return .tensor(TensorHandle(data, isParameter: true))
+        return .tensor(TensorHandle(data, isParameter: true, requiresGrad: requiresGrad))
     }
 }
 
@@ -183,12 +181,14 @@ private func tensorSlots() -> Slots {
     s.binary = { interp, op, v, other, reflected in
         guard case .tensor(let h) = v else { return nil }
         let o: Operand
-        if case .tensor(let g) = other { o = g.value } else if let scalar = try interp.scalarOperand(other, like: h.value) { o = scalar } else { return nil }
-        return .tensor(reflected ? try interp.tensorBinary(op, o, h.value) : try interp.tensorBinary(op, h.value, o))
+        if case .tensor(let g) = other { o = g.operand } else if let scalar = try interp.scalarOperand(other, like: h.value) { o = scalar } else { return nil }
+        return try interp.named(interp.operatorGradFnName(op, reflected: reflected, h.operand, o)) {
+            .tensor(reflected ? try interp.tensorBinary(op, o, h.operand) : try interp.tensorBinary(op, h.operand, o))
+        }
     }
     s.unary = { _, op, v in
         guard case .tensor(let h) = v else { return nil }
-        let x = h.value
+        let x = h.operand
         switch op {
         case .negate:
             if x.dtype == .bool {
@@ -207,7 +207,7 @@ private func tensorSlots() -> Slots {
     s.compare = { interp, op, a, b in
         guard case .tensor(let h) = a else { return nil }
         let o: Operand
-        if case .tensor(let g) = b { o = g.value } else if let scalar = try interp.scalarOperand(b, like: h.value) { o = scalar } else { return nil }
+        if case .tensor(let g) = b { o = g.operand } else if let scalar = try interp.scalarOperand(b, like: h.value) { o = scalar } else { return nil }
         let c: CompareOp
         switch op {
         case .lt: c = .lt
@@ -217,25 +217,35 @@ private func tensorSlots() -> Slots {
         case .eq: c = .eq
         case .ne: c = .ne
         }
-        return .tensor(try Operand.compare(c, h.value, o))
+        return .tensor(try Operand.compare(c, h.operand, o))
     }
     s.getItem = { interp, v, key in
         guard case .tensor(let h) = v else { return .none }
-        return .tensor(try interp.indexTensor(h.value, key))
+        let r = try interp.named(interp.indexGradFnName(key)) { .tensor(try interp.indexTensor(h.operand, key)) }
+        // Basic indexing (ints, slices, None, ...) gives a view, as in PyTorch.
+        if case .tensor(let rh) = r, rh !== h, let l = try interp.basicIndexLayout(h, key) {
+            rh.becomeView(of: h, function: { try interp.indexTensor($0, key) }, tracksHistory: true, layout: l, key: { interp.indexKey(key) })
+        }
+        return r
     }
-    s.setItem = { _, v, _, _ in
-        throw PythonError(.NotImplementedError, "writing into a tensor (x[i] = v) is not supported yet",
-                          hint: "in-place writes come with imperative autograd; for now build a new tensor, e.g. with where(mask, new, x) or cat")
+    s.setItem = { interp, v, key, value in
+        guard case .tensor(let h) = v else { return }
+        guard let value else { throw PythonError(.TypeError, "'Tensor' object does not support item deletion") }
+        try interp.writeItem(h, key, value)
     }
-    s.iterate = { _, v in
+    s.inPlace = { interp, op, v, other in
+        guard case .tensor(let h) = v else { return nil }
+        return try interp.inPlaceOperator(h, op, other)
+    }
+    s.iterate = { interp, v in
         guard case .tensor(let h) = v else { return PyIterator([]) }
         guard h.rank > 0 else { throw PythonError(.TypeError, "iteration over a 0-d tensor") }
-        let x = h.value
+        let x = h.operand
         var i = 0
         return PyIterator {
             guard i < x.shape[0] else { return nil }
             defer { i += 1 }
-            return .tensor(try x.subscripted([.index(i)]))
+            return try interp.named("UnbindBackward0") { .tensor(try x.subscripted([.index(i)])) }
         }
     }
     s.length = { _, v in
@@ -254,10 +264,7 @@ private func tensorSlots() -> Slots {
     }
     s.repr = { interp, v in
         guard case .tensor(let h) = v else { return "" }
-        switch h.value {
-        case .tensor(let t): return TensorFormatter.repr(t, options: interp.printOptions)
-        case .tracer(let t): return "Traced<\(t.type)>"
-        }
+        return interp.tensorRepr(h)
     }
     s.format = { interp, v, spec in
         guard case .tensor(let h) = v else { return "" }
@@ -277,12 +284,13 @@ private func tensorSlots() -> Slots {
         guard case .tensor(let h) = v else { return nil }
         return try interp.tensorAttribute(h, name)
     }
-    s.setAttribute = { _, v, name, _ in
-        throw PythonError(.AttributeError, "attribute '\(name)' of 'torch._C.TensorBase' objects is not writable",
-                          hint: name == "requires_grad" ? "requires_grad comes with imperative autograd, which is not supported yet" : nil)
+    s.setAttribute = { interp, v, name, value in
+        if case .tensor(let h) = v, try interp.setAutogradAttribute(h, name, value) { return }
+        throw PythonError(.AttributeError, "attribute '\(name)' of 'torch._C.TensorBase' objects is not writable")
     }
     s.attributeNames = { interp, _ in
-        ["shape", "dtype", "device", "ndim", "T", "mT", "data", "requires_grad", "is_leaf", "grad", "grad_fn"]
+        ["shape", "dtype", "device", "ndim", "T", "mT", "data", "requires_grad", "is_leaf", "grad", "grad_fn", "backward",
+         "requires_grad_", "retain_grad", "retains_grad", "detach_"]
             + interp.registry.names.filter { interp.registry.byName[$0]!.isMethod }
             + ["numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "dim"]
     }
@@ -290,9 +298,23 @@ private func tensorSlots() -> Slots {
 }
 
 extension Interpreter {
+    /// PyTorch's repr of a tensor, with `requires_grad=True` for a leaf that requires grad and
+    /// `grad_fn=<Name>` for the output of a recorded operation.
+    func tensorRepr(_ h: TensorHandle) -> String {
+        switch h.value {
+        case .tensor(let t):
+            var suffixes: [String] = []
+            if let f = h.gradFn { suffixes.append("grad_fn=<\(f.name)>") } else if h.requiresGrad { suffixes.append("requires_grad=True") }
+            return TensorFormatter.repr(t, options: printOptions, extraSuffixes: suffixes)
+        case .tracer(let t): return "Traced<\(t.type)>"
+        case .tracked(let inner): return tensorRepr(inner)
+        }
+    }
+
     /// `x.name` for tensors: properties, then torch methods bound to the tensor.
     func tensorAttribute(_ h: TensorHandle, _ name: String) throws -> Value? {
-        let o = h.value
+        if let v = try autogradAttribute(h, name) { return v }
+        let o = h.operand
         switch name {
         case "shape": return .shape(o.shape)
         case "dtype": return .dtype(o.dtype)
@@ -301,26 +323,27 @@ extension Interpreter {
             if o.rank > 2 {
                 warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
             }
-            return .tensor(try o.permuted(Array((0..<o.rank).reversed())))
-        case "mT": return .tensor(try o.transpose(-2, -1))
+            let perm = Array((0..<o.rank).reversed())
+            return try viewOf(h, named("PermuteBackward0") { .tensor(try o.permuted(perm)) }, layout: h.layout.permuted(perm)) { try $0.permuted(perm) }
+        case "mT":
+            guard o.rank >= 2 else { throw PythonError(.RuntimeError, "tensor.mT is only supported on matrices or batches of matrices. Got \(o.rank)-D tensor.") }
+            var perm = Array(0..<o.rank)
+            perm.swapAt(o.rank - 2, o.rank - 1)
+            return try viewOf(h, named("TransposeBackward0") { .tensor(try o.transpose(-2, -1)) }, layout: h.layout.permuted(perm)) { try $0.transpose(-2, -1) }
         case "device": return cpuDevice
         case "is_cuda", "is_sparse", "is_quantized", "is_meta": return .bool(false)
         case "is_cpu": return .bool(true)
-        case "requires_grad": return .bool(h.isParameter)
-        case "is_leaf": return .bool(true)
-        case "grad", "grad_fn": return Value.none
-        case "data": return .tensor(TensorHandle(o))
         case "itemsize": return .int(o.dtype.byteSize)
         case "nbytes": return .int(o.dtype.byteSize * o.shape.elementCount)
         case "layout": return .string("torch.strided")
-        case "numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "__len__":
+        case "numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "__len__", "contiguous":
             return tensorMethod(h, name)
         default: break
         }
         if let b = registry.byName[name], b.isMethod {
             return .function(Function.bound(.function(Function(name: name, body: .builtin(b))), to: .tensor(h), name: name))
         }
-        return nil
+        return inPlaceMethod(h, name)
     }
 
     /// Tensor methods that are not torch functions.
@@ -328,7 +351,11 @@ extension Interpreter {
         native(name, ["*args", "**kwargs"]) { [unowned self] a in
             switch name {
             case "cpu": return .tensor(h)
-            case "numpy": return self.numpyArray(h.value)
+            case "numpy":
+                if h.requiresGrad {
+                    throw PythonError(.RuntimeError, "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+                }
+                return self.numpyArray(h.value)
             case "cuda":
                 throw PythonError(.RuntimeError, "Jacobi runs on the CPU: there is no CUDA device", hint: "remove .cuda() / .to('cuda'); tensors are already on the CPU")
             case "type":
@@ -339,11 +366,14 @@ extension Interpreter {
                 guard case .dtype(let d)? = a.rest.first ?? a.keywordExtras.first?.1 else {
                     throw PythonError(.TypeError, "type() expects a dtype, e.g. x.type(torch.float64)")
                 }
-                return .tensor(try h.value.converted(to: d))
+                return .tensor(try h.operand.converted(to: d))
             case "element_size": return .int(h.dtype.byteSize)
             case "nelement": return .int(h.shape.elementCount)
             case "is_floating_point": return .bool(h.dtype.isFloatingPoint)
-            case "is_contiguous": return .bool(true)
+            case "is_contiguous": return .bool(h.layout.isContiguous)
+            case "contiguous":
+                // Itself when already contiguous (as PyTorch returns self), else a copy.
+                return h.layout.isContiguous ? .tensor(h) : try self.named("CloneBackward0") { .tensor(try h.operand.reshaped(h.shape)) }
             default: return .int(try self.length(.tensor(h), range: a.range))
             }
         }
@@ -468,7 +498,7 @@ func makeSizeType() -> TypeObject {
         if case .shape(let sh) = v { return sh.rank }
         return 0
     }
-    s.iterate = { _, v in PyIterator(dims(v)) }
+    s.iterate = { interp, v in PyIterator(dims(v)) }
     s.getItem = { interp, v, key in
         let (one, many) = try interp.sequenceItem(dims(v), key, what: "tuple")
         if let one { return one }

@@ -2,39 +2,78 @@
 
 // MARK: - Strided copy
 
+/// The dimensions of a strided walk with size-1 dimensions dropped and neighbours merged where
+/// the outer one steps exactly over the inner one (`[64, 1, 4]` with strides `[16, 4, 1]` walks
+/// as `[256]`): fewer, longer inner runs.
+@inline(__always)
+func coalescedWalk(_ shape: [Int], _ strides: [Int]) -> (shape: [Int], strides: [Int]) {
+    var outShape: [Int] = [], outStrides: [Int] = []
+    outShape.reserveCapacity(shape.count)
+    outStrides.reserveCapacity(shape.count)
+    for (n, s) in zip(shape, strides) where n != 1 {
+        if let last = outShape.last, outStrides.last! == s * n {
+            outShape[outShape.count - 1] = last * n
+            outStrides[outStrides.count - 1] = s
+        } else {
+            outShape.append(n)
+            outStrides.append(s)
+        }
+    }
+    if outShape.isEmpty { return ([1], [1]) }
+    return (outShape, outStrides)
+}
+
+/// Visits the runs of a strided walk over `shape` (at least one dimension): for every position
+/// of the outer dimensions, `body(base, count, stride)` with the storage position of the run's
+/// first element. Runs are visited in row-major order.
+@inline(__always)
+func forEachRun(_ shape: [Int], _ strides: [Int], offset: Int, _ body: (Int, Int, Int) -> Void) {
+    let r = shape.count
+    let inner = shape[r - 1], s = strides[r - 1]
+    if r == 1 { body(offset, inner, s); return }
+    shape.withUnsafeBufferPointer { dims in
+        strides.withUnsafeBufferPointer { st in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: r) { idx in
+                idx.initialize(repeating: 0)
+                var base = offset
+                while true {
+                    body(base, inner, s)
+                    var d = r - 2
+                    while d >= 0 {
+                        idx[d] += 1
+                        base += st[d]
+                        if idx[d] < dims[d] { break }
+                        base -= st[d] * dims[d]
+                        idx[d] = 0
+                        d -= 1
+                    }
+                    if d < 0 { return }
+                }
+            }
+        }
+    }
+}
+
 /// Copies `outShape.elementCount` elements from `src`, reading element `i` of the output
 /// (multi-index `idx`) at `offset + sum(idx[d] * strides[d])`.
 @inline(__always)
 func stridedGather<T>(_ src: [T], offset: Int, strides: [Int], outShape: Shape) -> [T] {
     let n = outShape.elementCount
-    let r = outShape.rank
     return [T](unsafeUninitializedCapacity: n) { out, count in
         count = n
         if n == 0 { return }
         src.withUnsafeBufferPointer { p in
-            if r == 0 { out[0] = p[offset]; return }
-            let inner = outShape[r - 1], s = strides[r - 1]
-            var idx = [Int](repeating: 0, count: r)
-            var base = offset
+            if outShape.rank == 0 { out[0] = p[offset]; return }
+            let (dims, st) = coalescedWalk(outShape.dims, strides)
             var o = 0
-            while o < n {
-                var k = base
-                if s == 1 {
-                    for j in 0..<inner { out[o + j] = p[k + j] }
+            forEachRun(dims, st, offset: offset) { base, count, step in
+                if step == 1 {
+                    (out.baseAddress! + o).initialize(from: p.baseAddress! + base, count: count)
                 } else {
-                    for j in 0..<inner { out[o + j] = p[k]; k += s }
+                    var k = base
+                    for j in 0..<count { (out.baseAddress! + o + j).initialize(to: p[k]); k += step }
                 }
-                o += inner
-                var d = r - 2
-                while d >= 0 {
-                    idx[d] += 1
-                    base += strides[d]
-                    if idx[d] < outShape[d] { break }
-                    base -= strides[d] * outShape[d]
-                    idx[d] = 0
-                    d -= 1
-                }
-                if d < 0 { break }
+                o += count
             }
         }
     }
@@ -44,29 +83,20 @@ func stridedGather<T>(_ src: [T], offset: Int, strides: [Int], outShape: Shape) 
 @inline(__always)
 func stridedScatter<T>(_ src: [T], srcShape: Shape, into dst: inout [T], offset: Int, strides: [Int]) {
     let n = srcShape.elementCount
-    let r = srcShape.rank
     if n == 0 { return }
     src.withUnsafeBufferPointer { p in
         dst.withUnsafeMutableBufferPointer { q in
-            if r == 0 { q[offset] = p[0]; return }
-            let inner = srcShape[r - 1], s = strides[r - 1]
-            var idx = [Int](repeating: 0, count: r)
-            var base = offset
+            if srcShape.rank == 0 { q[offset] = p[0]; return }
+            let (dims, st) = coalescedWalk(srcShape.dims, strides)
             var i = 0
-            while i < n {
-                var k = base
-                for j in 0..<inner { q[k] = p[i + j]; k += s }
-                i += inner
-                var d = r - 2
-                while d >= 0 {
-                    idx[d] += 1
-                    base += strides[d]
-                    if idx[d] < srcShape[d] { break }
-                    base -= strides[d] * srcShape[d]
-                    idx[d] = 0
-                    d -= 1
+            forEachRun(dims, st, offset: offset) { base, count, step in
+                if step == 1 {
+                    (q.baseAddress! + base).update(from: p.baseAddress! + i, count: count)
+                } else {
+                    var k = base
+                    for j in 0..<count { q[k] = p[i + j]; k += step }
                 }
-                if d < 0 { break }
+                i += count
             }
         }
     }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Branch-free elementwise functions for float32 arrays, evaluated in double precision so that
 /// the float32 result is the correctly rounded value in all but about one case in a million
 /// (then one ulp off), and written so that the compiler vectorises the loop: no calls into the
@@ -69,8 +71,23 @@ func logisticViaDouble(_ v: Float) -> Float {
 func expViaDouble(_ v: Float) -> Float { Float(vectorExp(Double(v))) }
 
 /// `tanh` of every element.
-func float32Tanh(_ a: [Float]) -> [Float] { mapArray(a, tanhViaDouble) }
+func float32Tanh(_ a: [Float]) -> [Float] { withAVX2(a, jc_tanh_f32, tanhViaDouble) }
 /// `logistic` (sigmoid) of every element.
-func float32Logistic(_ a: [Float]) -> [Float] { mapArray(a, logisticViaDouble) }
+func float32Logistic(_ a: [Float]) -> [Float] { withAVX2(a, jc_logistic_f32, logisticViaDouble) }
 /// `exp` of every element.
-func float32Exp(_ a: [Float]) -> [Float] { mapArray(a, expViaDouble) }
+func float32Exp(_ a: [Float]) -> [Float] { withAVX2(a, jc_exp_f32, expViaDouble) }
+
+/// `f` of every element: by the C kernel (the same formulas four doubles at a time, when the CPU
+/// has AVX2; `CKernels`), else by the Swift loop.
+@inline(__always)
+private func withAVX2(_ a: [Float], _ kernel: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Int32,
+                      _ f: (Float) -> Float) -> [Float] {
+    [Float](unsafeUninitializedCapacity: a.count) { out, n in
+        a.withUnsafeBufferPointer { p in
+            if kernel(p.baseAddress, out.baseAddress, p.count) == 0 {
+                for i in 0..<p.count { out[i] = f(p[i]) }
+            }
+        }
+        n = a.count
+    }
+}

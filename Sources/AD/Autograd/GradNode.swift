@@ -1,0 +1,238 @@
+import Tensor
+
+/// One recorded operation of PyTorch's imperative autograd (a `grad_fn`): an equation of the AD
+/// core's IR (one primitive), or a whole staged program (a transformed function such as
+/// `vmap(jacrev(net))` called on tensors that require grad). It keeps what its backward needs:
+/// the inputs as they were (concrete values and their versions), the outputs, and where each
+/// input's gradient goes next. Its backward applies the same VJP rules as `jacrev`
+/// (`VJP.apply` for a primitive, `Program.vjp` for a program); there is no second table of
+/// derivatives.
+///
+/// ```swift
+/// let y = try bind1(.unary(.tanh), x.operand)     // x requires grad
+/// y.trackedHandle!.gradFn!.name                    // "TanhBackward0"
+/// ```
+public final class GradNode {
+    /// What was recorded.
+    public enum Operation {
+        /// One primitive.
+        case primitive(Primitive)
+        /// A staged program (its reverse-mode program is made once per cache entry).
+        case program(RecordedProgram)
+    }
+
+    /// Where a gradient goes: into a leaf's `.grad`, or into an output of another node.
+    public enum Edge {
+        case leaf(TensorHandle)
+        case node(GradNode, Int)
+    }
+
+    /// PyTorch's name for the backward of the operation the user called (`TanhBackward0`,
+    /// `AddmmBackward0`, `CopySlices`); the language sets it, the primitive gives a default.
+    public var name: String
+    /// The operation.
+    public let operation: Operation
+    /// Per input: where its gradient goes (nil when it does not require grad). With the saved
+    /// value it also rebuilds the input for a backward with `create_graph=True` (which is itself
+    /// recorded): a leaf as its handle (gradients must reach it), a non-leaf as a new handle with
+    /// the value and history it had (PyTorch's saved variable: it keeps no reference to the tensor,
+    /// which a later in-place write may point back at this node).
+    public let edges: [Edge?]
+    /// The version counters of the tracked inputs and their versions at the time, to detect
+    /// in-place writes since.
+    private let inputVersions: [(TensorHandle.VersionCounter, Int)?]
+    /// The version counters of the outputs (a rule that reads its outputs checks them too).
+    var outputCounters: [TensorHandle.VersionCounter] = []
+    /// The concrete input values at the time of the operation (nil once freed).
+    private(set) var saved: [Tensor]?
+    /// The concrete outputs (nil once freed).
+    private(set) var savedOutputs: [Tensor]?
+    /// Shape and dtype of every output.
+    public let outputTypes: [TensorType]
+    /// Creation order: a node made later has a larger serial.
+    public let serial: Int
+
+    init(_ operation: Operation, inputs: [Operand], saved: [Tensor], outputs: [Tensor], name: String) {
+        self.operation = operation
+        var edges: [Edge?] = []
+        var versions: [(TensorHandle.VersionCounter, Int)?] = []
+        edges.reserveCapacity(inputs.count)
+        versions.reserveCapacity(inputs.count)
+        for o in inputs {
+            guard case .tracked(let h) = o else { edges.append(nil); versions.append(nil); continue }
+            let c = h.versionCounter
+            versions.append((c, c.value))
+            if !h.requiresGrad { edges.append(nil) } else if let f = h.gradFn { edges.append(.node(f, h.outputIndex)) } else { edges.append(.leaf(h)) }
+        }
+        self.edges = edges
+        self.inputVersions = versions
+        self.saved = saved
+        self.savedOutputs = outputs
+        self.outputTypes = outputs.map(TensorType.init(of:))
+        self.name = name
+        Autograd.lastSerial += 1
+        serial = Autograd.lastSerial
+        var bytes = 0
+        for t in saved { bytes += t.byteCount }
+        for t in outputs { bytes += t.byteCount }
+        heldBytes = bytes
+        Autograd.liveGraphBytes += bytes
+    }
+
+    deinit { Autograd.liveGraphBytes -= heldBytes }
+
+    /// Bytes this node keeps alive (counted in `Autograd.liveGraphBytes`).
+    private var heldBytes = 0
+
+    /// The next nodes (`next_functions`): per input, the node its gradient goes to, or the
+    /// leaf it accumulates into, or nothing.
+    public var nextFunctions: [Edge?] { edges }
+
+    /// Whether `backward` freed the saved values (without `retain_graph=True`).
+    public var isFreed: Bool { saved == nil }
+
+    /// Drops the saved values: the graph cannot be walked again through this node. A node whose
+    /// backward reads only shapes keeps them (PyTorch can walk it again too).
+    func free() {
+        guard readsSavedValues else { return }
+        saved = nil
+        savedOutputs = nil
+        Autograd.liveGraphBytes -= heldBytes
+        heldBytes = 0
+    }
+
+    /// Bytes held by the saved values.
+    public var savedBytes: Int {
+        (saved ?? []).reduce(0) { $0 + $1.byteCount } + (savedOutputs ?? []).reduce(0) { $0 + $1.byteCount }
+    }
+
+    /// The saved inputs (as operands, for the VJP rule): the handles themselves when the
+    /// backward is recorded, the saved values otherwise. Throws PyTorch's errors when the values
+    /// were freed or an input was modified in place since.
+    func savedInputs(recorded: Bool) throws -> (x: [Operand], y: [Operand]) {
+        guard let saved, let savedOutputs else {
+            throw TensorError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+        }
+        let (readsInputs, readsOutputs) = savedValues
+        func modified(_ h: Tensor, version: Int, expected: Int, producer: (String, Int)?) -> TensorError {
+            let owner = producer.map { ", which is output \($0.1) of \(GradNode.shortName($0.0))," } ?? ""
+            return TensorError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(h.dtype.torchTypeName) \(formatDims(h.shape))]\(owner) is at version \(version); expected version \(expected) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        }
+        if readsInputs {
+            // `where` keeps only its condition.
+            var checked = inputVersions.count
+            if case .primitive(.select) = operation { checked = 1 }
+            for i in 0..<checked {
+                guard let (c, expected) = inputVersions[i], c.value != expected else { continue }
+                var producer: (String, Int)? = nil
+                if case .node(let n, let k)? = edges[i] { producer = (n.name, k) }
+                throw modified(saved[i], version: c.value, expected: expected, producer: producer)
+            }
+        }
+        if readsOutputs {
+            for (k, c) in outputCounters.enumerated() where c.value != 0 {
+                throw modified(savedOutputs[k], version: c.value, expected: 0, producer: (name, k))
+            }
+        }
+        if recorded {
+            let x: [Operand] = zip(edges, saved).map { e, t in
+                switch e {
+                case .leaf(let h)?: return .tracked(h)
+                case .node(let n, let k)?: return .tracked(TensorHandle(t, gradFn: n, outputIndex: k))
+                case nil: return .tensor(t)
+                }
+            }
+            return (x, savedOutputs.map { .tensor($0) })
+        }
+        return (saved.map { .tensor($0) }, savedOutputs.map { .tensor($0) })
+    }
+
+    /// Whether the backward reads the saved values (so a later in-place write to an input is an
+    /// error, and a freed graph cannot be walked again).
+    var readsSavedValues: Bool {
+        let (i, o) = savedValues
+        return i || o
+    }
+
+    /// `MulBackward0` as PyTorch's version error names it: `Mul`.
+    static func shortName(_ name: String) -> String {
+        guard let r = name.range(of: "Backward") else { return name }
+        return String(name[..<r.lowerBound])
+    }
+
+    /// Whether the backward reads the inputs' and the outputs' values.
+    var savedValues: (inputs: Bool, outputs: Bool) {
+        switch operation {
+        case .primitive(let p): return VJP.savedValues(p)
+        case .program: return (true, false)
+        }
+    }
+
+    /// The default name: PyTorch's name for the operation that the primitive usually stands for.
+    static func defaultName(_ p: Primitive) -> String {
+        func camel(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+        switch p {
+        case .unary(.logistic): return "SigmoidBackward0"
+        case .unary(let op): return camel(op.rawValue) + "Backward0"
+        case .binary(.max): return "MaximumBackward0"
+        case .binary(.min): return "MinimumBackward0"
+        case .binary(let op): return camel(op.rawValue) + "Backward0"
+        case .compare(let op): return camel(op.rawValue) + "Backward0"
+        case .select: return "WhereBackward0"
+        case .convert: return "ToCopyBackward0"
+        case .stopGradient: return "DetachBackward0"
+        case .broadcast: return "ExpandBackward0"
+        case .reshape: return "ViewBackward0"
+        case .transpose: return "PermuteBackward0"
+        case .slice: return "SliceBackward0"
+        case .pad: return "ConstantPadNdBackward0"
+        case .concatenate: return "CatBackward0"
+        case .reduce(.sum, _): return "SumBackward1"
+        case .reduce(.max, _): return "AmaxBackward0"
+        case .reduce(.min, _): return "AminBackward0"
+        case .argReduce(let isMax, _): return isMax ? "ArgmaxBackward0" : "ArgminBackward0"
+        case .dotGeneral: return "MmBackward0"
+        case .identity: return "EyeBackward0"
+        case .linalg(.inverse): return "LinalgInvExBackward0"
+        case .linalg(.solve): return "LinalgSolveExBackward0"
+        case .linalg(.determinant): return "LinalgDetBackward0"
+        case .linalg(.logAbsDeterminant), .linalg(.signDeterminant): return "LinalgSlogdetBackward0"
+        case .linalg(.pinv): return "LinalgPinvBackward0"
+        case .linalg(.svd): return "LinalgSvdBackward0"
+        }
+    }
+}
+
+/// A staged program recorded as one node, shared by every call of one cached program, so that
+/// its reverse-mode program is built once per set of inputs that need gradients.
+public final class RecordedProgram {
+    /// The optimised program that ran.
+    public let program: Program
+    private var reverse: [[Bool]: Program] = [:]
+
+    /// Wraps a program.
+    public init(_ program: Program) { self.program = program }
+
+    /// `program.vjp(wrt:)`, optimised, made once per mask.
+    func vjp(wrt: [Bool]) throws -> Program {
+        if let p = reverse[wrt] { return p }
+        let p = try program.vjp(wrt: wrt).optimized()
+        reverse[wrt] = p
+        return p
+    }
+}
+
+/// `[2, 3]`.
+func formatDims(_ s: Shape) -> String { "[" + s.dims.map(String.init).joined(separator: ", ") + "]" }
+
+extension DType {
+    /// PyTorch's legacy type name, as its autograd errors print it: `torch.FloatTensor`.
+    var torchTypeName: String {
+        switch self {
+        case .float32: return "torch.FloatTensor"
+        case .float64: return "torch.DoubleTensor"
+        case .int64: return "torch.LongTensor"
+        case .bool: return "torch.BoolTensor"
+        }
+    }
+}
