@@ -244,4 +244,16 @@ final class InterpreterTests: XCTestCase {
         run("W.mul_(2)")
         XCTAssertEqual(run("f(x)[0, 0].item()"), "10.0\n")
     }
+
+    /// In-place writes inside a transformed function are functional updates of the trace, into
+    /// tensors the function made; writing into an outer tensor is refused with a clear error.
+    func testInPlaceWritesInsideTransforms() {
+        run("import torch\nfrom torch.func import jacrev, vmap\ndef f(x):\n    y = torch.zeros(3)\n    y[0] = x[0] * 2\n    y[1:] += x[1:] ** 2\n    return y")
+        XCTAssertEqual(run("print(jacrev(f)(torch.tensor([1.0, 2.0, 3.0])))"),
+                       "tensor([[2., 0., 0.],\n        [0., 4., 0.],\n        [0., 0., 6.]])\n")
+        XCTAssertEqual(run("print(vmap(f)(torch.ones(2, 3)))"), "tensor([[2., 1., 1.],\n        [2., 1., 1.]])\n")
+        run("outer = torch.zeros(3)\ndef g(x):\n    outer[0] = x[0]\n    return x")
+        XCTAssertTrue(error("jacrev(g)(torch.ones(3))")?.message.contains("made outside it") == true)
+        XCTAssertEqual(run("print(outer)"), "tensor([0., 0., 0.])\n")
+    }
 }

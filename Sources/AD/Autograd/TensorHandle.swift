@@ -80,6 +80,9 @@ public final class TensorHandle {
     }
     /// The base's version when this view last read it.
     private var seenVersion = 0
+    /// The trace that was being recorded when this tensor was made (nil outside transforms): a
+    /// transformed function may write traced values only into tensors it made itself.
+    private let madeInTrace: ObjectIdentifier? = Builder.current.flatMap { $0.isActive ? ObjectIdentifier($0) : nil }
 
     /// Wraps a value.
     public init(_ value: Operand, isParameter: Bool = false, requiresGrad: Bool = false) {
@@ -170,6 +173,14 @@ public final class TensorHandle {
     /// history (if recorded) becomes this tensor's, and a new version. A view writes the new
     /// value back into its base (`writeBack`).
     public func write(_ result: Operand) throws {
+        if case .tracer = result.untracked {
+            let target = view?.base ?? self
+            let current = Builder.current.flatMap { $0.isActive ? ObjectIdentifier($0) : nil }
+            guard let current, target.madeInTrace == current else {
+                throw TensorError("a function being transformed (grad, jacrev, vmap ...) wrote a traced value in place into a tensor made outside it",
+                                  hint: "make the tensor inside the function (e.g. torch.zeros(...) there) or return the new value instead of storing it")
+            }
+        }
         if Autograd.isEnabled {
             if let v = view, v.tracksHistory, v.base.requiresGrad, v.base.gradFn == nil {
                 throw TensorError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
@@ -196,10 +207,11 @@ public final class TensorHandle {
         let writer = try WriteBack.program(for: v, baseType: baseValue.type,
                                            regionType: TensorType(shape: result.shape, dtype: baseValue.dtype))
         let recorded = v.tracksHistory && Autograd.isEnabled && (result.trackedHandle != nil || base.requiresGrad)
+        let symbolic = result.concrete == nil || baseValue.concrete == nil
         let newBase: Operand = try Autograd.withMode(recorded) {
             let region = try result.converted(to: baseValue.dtype)
             let placed: Operand
-            if recorded {
+            if recorded || symbolic {
                 placed = try apply(writer.place, [baseValue.untracked, region])[0]
             } else {
                 var ev = Evaluator()
@@ -209,7 +221,7 @@ public final class TensorHandle {
             return try Operand.select(.tensor(writer.mask), placed, keep)
         }
         if case .tracked(let r) = newBase { r.gradFn?.name = "CopySlices" }
-        base.adopt(recorded ? newBase : newBase.untracked)
+        base.adopt(recorded || symbolic ? newBase : newBase.untracked)
     }
 
     /// Forgets the history: `detach_()`.

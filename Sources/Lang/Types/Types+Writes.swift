@@ -59,7 +59,8 @@ extension Interpreter {
     func written(_ h: TensorHandle, _ body: () throws -> Void) throws {
         let base = h.view?.base ?? h
         do { try body() } catch let e as TensorError { throw PythonError(.RuntimeError, e.message, hint: e.hint) }
-        if !base.requiresGrad { stager.invalidate() }
+        // (Writes inside a transform change only the trace's own tensors: no cache to drop.)
+        if !base.requiresGrad, base.concrete != nil { stager.invalidate() }
     }
 
     /// `x op= y` on a tensor: in place, as PyTorch does (the result keeps `x`'s shape and dtype).
