@@ -2,13 +2,14 @@
 #   make run    installs missing system packages, builds (release), starts the REPL
 #   make test   the same checks, then every test
 #   make bench  GEMM and Jacobian benchmarks (release build)
+#   make fuzz   libFuzzer harnesses with the address sanitizer, FUZZ_SECONDS each (default 60)
 
 SWIFT ?= swift
 SHELL := /bin/bash
 PACKAGES := libedit-dev libopenblas-dev liblapacke-dev zlib1g-dev pkg-config python3-pexpect
 BIN := .build/release/jacobi
 
-.PHONY: run build test deps bench clean
+.PHONY: run build test deps bench fuzz clean
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -45,5 +46,11 @@ bench: deps
 	$(SWIFT) build -c release --product jacobi-bench
 	.build/release/jacobi-bench $(ARGS)
 
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	$(SWIFT) build --product jacobi-fuzz --build-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -27,19 +27,25 @@ let package = Package(
         .target(name: "CStack", path: "Sources/CStack"),
         // C: float32 tanh/exp/logistic with AVX2 when the CPU has it (the Swift formulas, 4 lanes).
         .target(name: "CKernels", path: "Sources/CKernels"),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CZlib", "CKernels", .product(name: "RealModule", package: "swift-numerics")],
+        // C: the bytes malloc holds now (mallinfo2), for the one memory limit.
+        .target(name: "CHeap", path: "Sources/CHeap"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CZlib", "CKernels", "CHeap", .product(name: "RealModule", package: "swift-numerics")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "AD", dependencies: ["Tensor"]),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),
         .target(name: "NN", dependencies: ["Tensor", "AD"]),
         .target(name: "Lang", dependencies: ["Tensor", "AD", "NN", "Printer", "CStack", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "REPL", dependencies: ["Lang", "NN", "Printer", "CEditLine"],
+        .target(name: "REPL", dependencies: ["Lang", "NN", "Printer", "CEditLine", "CStack"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "jacobi", dependencies: [
             "REPL", "Tensor", "CStack",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzzing: the harnesses and the program generator (a library the tests use), and the
+        // binary that libFuzzer drives (`make fuzz`) or that replays and generates.
+        .target(name: "Fuzzing", dependencies: ["Lang", "Tensor", "AD"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "jacobi-fuzz", dependencies: ["Fuzzing"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "jacobi-bench", dependencies: ["Tensor", "AD"], path: "bench/Sources"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ADTests", dependencies: ["AD", "Tensor", "Lang"], resources: [.copy("Fixtures")]),
@@ -47,6 +53,7 @@ let package = Package(
         .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LangTests", dependencies: ["Lang", "REPL"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Lang", "Tensor"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Lang"], exclude: ["pty_editline_test.py", "pty_jacobi_test.py"]),
         // A tiny program around LineEditor, driven through a pseudo-terminal by REPLTests.
         .executableTarget(name: "editline-demo", dependencies: ["REPL"]),

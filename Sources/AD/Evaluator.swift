@@ -1,12 +1,5 @@
 import Tensor
 
-/// Thrown when an evaluation is stopped by the user (Ctrl-C).
-public struct Interrupted: Error, CustomStringConvertible {
-    /// Creates the error.
-    public init() {}
-    public var description: String { "interrupted" }
-}
-
 /// Runs a program on concrete tensors, equation by equation, releasing every intermediate
 /// result right after its last use. Reports the peak of live bytes.
 ///
@@ -29,8 +22,8 @@ public struct Evaluator {
     /// equation), for progress bars.
     public var progress: ((Int, Int) -> Void)?
 
-    /// Creates an evaluator.
-    public init(shouldStop: @escaping () -> Bool = { false }) { self.shouldStop = shouldStop }
+    /// Creates an evaluator; by default it stops when the session's `Cancellation` says so.
+    public init(shouldStop: @escaping () -> Bool = { Cancellation.shouldStop() }) { self.shouldStop = shouldStop }
 
     /// Evaluates `program` on `inputs`.
     public mutating func run(_ program: Program, _ inputs: [Tensor]) throws -> [Tensor] {

@@ -2,6 +2,9 @@ import Tensor
 import AD
 import Lang
 import Printer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A REPL command: `:name argument`, listed by `:help` and completed on tab.
 struct Command {
@@ -56,7 +59,16 @@ struct Command {
             Command(name: "load", usage: ":load FILE", summary: "run a script into this session") { arg in
                 guard !arg.isEmpty else { throw Diagnostic(.error, "usage: :load FILE", range: nil) }
                 let path = unquote(arg)
-                guard let text = readTextFile(path) else { throw Diagnostic(.error, "cannot read '\(path)'", range: nil) }
+                guard let text = readTextFile(path) else {
+                    throw Diagnostic(.error, "cannot read '\(path)': \(String(cString: strerror(errno)))", range: nil)
+                }
+                // A script that loads itself (directly or through others) would never end.
+                let identity = realpath(path, nil).map { p in defer { free(p) }; return String(cString: p) } ?? path
+                guard !d.loading.contains(identity) else {
+                    throw Diagnostic(.error, "already loading '\(path)': a script cannot :load itself (directly or through the scripts it loads)", range: nil)
+                }
+                d.loading.append(identity)
+                defer { d.loading.removeLast() }
                 if d.runSource(text, file: path) != 0 {
                     throw Diagnostic(.error, "\(path) stopped at an error (variables defined before it are kept)", range: nil)
                 }

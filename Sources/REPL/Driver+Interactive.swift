@@ -17,6 +17,14 @@ extension Driver {
         let bar = ProgressBar()
         interpreter.progress = { done, total in bar.update(done, total) }
         write("Jacobi \(JacobiVersion.string) — derivatives of neural networks. :help for help, Ctrl-D to quit.\n")
+        let journalDirectory = Journal.defaultDirectory()
+        for path in Journal.leftBehind(in: journalDirectory) {
+            write("A previous session ended without a clean exit; its inputs are in \(path)\n"
+                  + "  (replay them with: jacobi --keep-going \(path), or :load \(path))\n")
+        }
+        let journal = Journal(directory: journalDirectory)
+        journal?.installCrashNotice()
+        defer { journal?.close() }
         var buffer: [String] = []
         while !quitRequested {
             let prompt = buffer.isEmpty ? ">>> " : "... "
@@ -33,8 +41,9 @@ extension Driver {
             case .line(let line):
                 if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                     editor.addHistory(line)
+                    journal?.record(line)
                     Interrupt.clear()
-                    runCommand(line.trimmingCharacters(in: .whitespaces), file: "<input>")
+                    Typeahead.run(fd: STDIN_FILENO) { runCommand(line.trimmingCharacters(in: .whitespaces), file: "<input>") }
                     continue
                 }
                 if buffer.isEmpty, let topic = helpRequest(line) {
@@ -49,9 +58,12 @@ extension Driver {
                 buffer = []
                 if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
                 editor.addHistory(text)
+                journal?.record(text)
                 Interrupt.clear()
-                let result = interpreter.run(text, file: "<input>", echo: true,
-                                             onDiagnostic: { [unowned self] d in bar.finish(); self.report(d, source: text, file: "<input>") })
+                let result = Typeahead.run(fd: STDIN_FILENO) {
+                    interpreter.run(text, file: "<input>", echo: true,
+                                    onDiagnostic: { [unowned self] d in bar.finish(); self.report(d, source: text, file: "<input>") })
+                }
                 bar.finish()
                 Interrupt.clear()
                 if result.succeeded { recordSuccess(text) }

@@ -33,6 +33,8 @@ public final class Driver {
     var lastEchoedLine = -1
     /// Inputs that ran without error, for `:save`.
     public private(set) var successfulInputs: [String] = []
+    /// The scripts being run by `:load`, innermost last (real paths), to refuse loading one again.
+    var loading: [String] = []
     /// Set by `:quit` and `sys.exit`.
     public private(set) var quitRequested = false
     /// The status `sys.exit(code)` asked for.
@@ -144,7 +146,9 @@ public final class Driver {
                 errorOutput("\(p): error: cannot read file: \(String(cString: strerror(errno)))\n")
                 return 1
             }
+            loading.append(realpath(p, nil).map { r in defer { free(r) }; return String(cString: r) } ?? p)
             let fileStatus = runSource(text, file: p)
+            loading.removeLast()
             if fileStatus != 0 {
                 status = fileStatus
                 if !keepGoing || quitRequested { return status }

@@ -252,7 +252,8 @@ public final class LineEditor {
         historyChanged = true
     }
 
-    /// Writes the history (at most 1000 entries) to ``historyPath``, creating its directory.
+    /// Writes the history (at most 1000 entries) to ``historyPath`` atomically (a temporary
+    /// file renamed over it), creating its directory.
     ///
     /// `deinit` also saves history that changed, but a process that ends with `exit()`
     /// runs no `deinit`: save before leaving. Returns `false` when there is no history
@@ -271,7 +272,12 @@ public final class LineEditor {
                 atPath: directory, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
         }
-        guard jc_history_save(handle, historyPath) >= 0 else { return false }
+        // Written to a temporary file and renamed, so a crash mid-write never truncates it.
+        let temporary = historyPath + ".tmp-\(getpid())"
+        guard jc_history_save(handle, temporary) >= 0, rename(temporary, historyPath) == 0 else {
+            unlink(temporary)
+            return false
+        }
         historyChanged = false
         return true
     }

@@ -107,7 +107,14 @@ extension Tensor {
     /// `start, start + step, ...` up to (excluding) `end`.
     public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType) throws -> Tensor {
         guard step != 0 else { throw TensorError("arange: step must be non-zero") }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let count = ((end - start) / step).rounded(.up)
+        guard start.isFinite, end.isFinite, step.isFinite, count.isFinite else {
+            throw TensorError("unsupported range: \(start) -> \(end)")
+        }
+        guard count < 1e12 else {
+            throw TensorError("arange: the range \(start) to \(end) by \(step) has too many elements (\(count))", kind: .memory)
+        }
+        let n = Swift.max(0, Int(count))
         return Tensor(shape: [n], doubles: (0..<n).map { start + Double($0) * step }, dtype: dtype)
     }
 

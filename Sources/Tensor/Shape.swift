@@ -29,8 +29,17 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// Number of dimensions.
     public var rank: Int { dims.count }
 
-    /// Number of elements (1 for a 0-d shape).
-    public var elementCount: Int { dims.reduce(1, *) }
+    /// Number of elements (1 for a 0-d shape); `Int.max` when the product overflows, so that a
+    /// size check refuses it rather than wrap.
+    public var elementCount: Int {
+        var n = 1
+        for d in dims {
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return Int.max }
+            n = p
+        }
+        return n
+    }
 
     /// Row-major (C order) strides, in elements.
     public var strides: [Int] {
@@ -47,8 +56,9 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
 
     /// Normalises a possibly negative dimension index (`-1` is the last), or throws naming `op`.
     public func axis(_ d: Int, op: String) throws -> Int {
+        if rank == 0 && (d == 0 || d == -1) { return 0 }  // a 0-d tensor takes dim 0 or -1
         let r = d < 0 ? d + rank : d
-        guard r >= 0 && r < Swift.max(rank, 1) && (rank > 0 || d == 0 || d == -1) else {
+        guard r >= 0 && r < rank else {
             throw TensorError("Dimension out of range (expected to be in range of [\(-Swift.max(rank, 1)), \(Swift.max(rank, 1) - 1)], but got \(d))",
                               hint: "\(op) on a tensor of shape \(self)", kind: .index)
         }

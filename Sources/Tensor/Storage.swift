@@ -55,9 +55,16 @@ public enum Storage: Sendable {
     public static func from(doubles values: [Double], dtype: DType) -> Storage {
         switch dtype {
         case .bool: return .bool(values.map { $0 != 0 })
-        case .int64: return .int64(values.map { Int64($0) })
+        case .int64: return .int64(values.map { int64Converting($0) })
         case .float32: return .float32(values.map { Float($0) })
         case .float64: return .float64(values)
         }
     }
+}
+
+/// A float converted to int64 as PyTorch's CPU kernels convert it (truncation toward zero); NaN,
+/// infinities and values beyond int64 give `Int64.min`, as x86's conversion does, never a trap.
+@inline(__always)
+public func int64Converting(_ d: Double) -> Int64 {
+    d > -9.223372036854775808e18 && d < 9.223372036854775808e18 ? Int64(d) : Int64.min
 }

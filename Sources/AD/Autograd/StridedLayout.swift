@@ -88,7 +88,7 @@ public struct StridedLayout: Equatable, Sendable {
     /// Without the size-1 dimensions in `dims`.
     public func squeezed(_ dims: [Int]) -> StridedLayout {
         var l = self
-        for d in dims.sorted(by: >) where l.sizes[d] == 1 {
+        for d in dims.sorted(by: >) where d < l.sizes.count && l.sizes[d] == 1 {
             l.sizes.remove(at: d)
             l.strides.remove(at: d)
         }

@@ -9,6 +9,7 @@ extension Operand {
     /// try J.diagonal(dim1: 0, dim2: 2)   // [B, m, B, n] -> [m, n, B]
     /// ```
     public func diagonal(offset: Int = 0, dim1: Int = 0, dim2: Int = 1) throws -> Operand {
+        guard rank >= 2 else { throw TensorError("diagonal dimensions requires at least two dimensions", kind: .runtime) }
         let a = try shape.axis(dim1, op: "diagonal"), b = try shape.axis(dim2, op: "diagonal")
         guard a != b else { throw TensorError("diagonal: dim1 and dim2 must differ, both are \(a)") }
         let rest = (0..<rank).filter { $0 != a && $0 != b }

@@ -77,6 +77,7 @@ extension Operand {
     /// let rows = try x.indexSelect(0, .tensor(Tensor(shape: [2], int64: [0, 2])))
     /// ```
     public func indexSelect(_ dim: Int, _ indices: Operand) throws -> Operand {
+        guard rank > 0 else { throw TensorError("index_select(): a 0-d tensor has no dimension to index", kind: .index) }
         let d = try shape.axis(dim, op: "index_select")
         let n = shape[d]
         guard !indices.dtype.isFloatingPoint && indices.dtype != .bool else {

@@ -9,7 +9,7 @@ extension Operand {
 
     /// `x.view(shape)` / `x.reshape(shape)`, with at most one `-1`.
     public func view(_ dims: [Int]) throws -> Operand {
-        let known = dims.filter { $0 != -1 }.reduce(1, *)
+        let known = Shape(dims.filter { $0 != -1 }).elementCount
         let unknown = dims.filter { $0 == -1 }.count
         guard unknown <= 1, !dims.contains(where: { $0 < -1 }) else {
             throw TensorError(dims.filter({ $0 == -1 }).count > 1 ? "only one dimension can be inferred"
@@ -83,6 +83,10 @@ extension Operand {
             throw TensorError("expand: the number of sizes (\(sizes.count)) must be at least the number of dimensions (\(rank))")
         }
         let lead = sizes.count - rank
+        for (i, s) in sizes.enumerated() where s < 0 && (i < lead || s != -1) {
+            throw TensorError(i < lead ? "The expanded size of the tensor (\(s)) isn't allowed in a leading, non-existing dimension \(i)"
+                                       : "expand: size \(s) at dimension \(i) is negative (only -1 keeps a size)")
+        }
         let target = sizes.enumerated().map { i, s in s == -1 && i >= lead ? shape[i - lead] : s }
         for i in 0..<rank where shape[i] != 1 && shape[i] != target[lead + i] {
             throw TensorError("expand: the expanded size \(target[lead + i]) must match the existing size \(shape[i]) at dimension \(lead + i) (shape \(shape))")
@@ -92,7 +96,8 @@ extension Operand {
 
     /// Moves dimension `source` to `destination` (`torch.movedim`).
     public func movedim(_ source: Int, _ destination: Int) throws -> Operand {
-        try movingAxis(try shape.axis(source, op: "movedim"), to: try shape.axis(destination, op: "movedim"))
+        let s = try shape.axis(source, op: "movedim"), d = try shape.axis(destination, op: "movedim")
+        return rank == 0 ? self : try movingAxis(s, to: d)
     }
 
     // MARK: - Reductions
@@ -121,6 +126,7 @@ extension Operand {
     public func argmax(_ dim: Int?, max isMax: Bool = true, keepdim: Bool = false) throws -> Operand {
         guard let dim else { return try flatten().argmax(0, max: isMax) }
         let a = try shape.axis(dim, op: isMax ? "argmax" : "argmin")
+        if rank == 0 { return .tensor(Tensor(scalar: 0, dtype: .int64)) }
         let r = try bind1(.argReduce(max: isMax, axis: a), self)
         return keepdim ? try r.unsqueeze(a) : r
     }
@@ -136,6 +142,8 @@ extension Operand {
     func normalizedAxes(_ dims: [Int]?, name: String) throws -> [Int] {
         guard let dims else { return Array(0..<rank) }
         let axes = try dims.map { try shape.axis($0, op: name) }
+        // A 0-d tensor takes dim 0 or -1 and has nothing to reduce over.
+        if rank == 0 { return [] }
         guard Set(axes).count == axes.count else { throw TensorError("\(name): dimension repeated in \(dims)") }
         return axes.sorted()
     }
@@ -236,6 +244,7 @@ extension Operand {
     /// `softmax(x, dim)`, stabilised by subtracting the (gradient-free) max.
     public func softmax(_ dim: Int) throws -> Operand {
         let a = try shape.axis(dim, op: "softmax")
+        if rank == 0 { return try reshaped([1]).softmax(0).reshaped([]) }
         let shifted = try self - bind1(.stopGradient, extremum(max: true, [a], keepdim: true))
         let e = try shifted.unary(.exp)
         return try e / e.sum([a], keepdim: true)
@@ -244,6 +253,7 @@ extension Operand {
     /// `log_softmax(x, dim)`.
     public func logSoftmax(_ dim: Int) throws -> Operand {
         let a = try shape.axis(dim, op: "log_softmax")
+        if rank == 0 { return try reshaped([1]).logSoftmax(0).reshaped([]) }
         let shifted = try self - bind1(.stopGradient, extremum(max: true, [a], keepdim: true))
         return try shifted - shifted.unary(.exp).sum([a], keepdim: true).unary(.log)
     }
@@ -295,6 +305,9 @@ extension Operand {
     /// `torch.cat(tensors, dim)`.
     public static func cat(_ parts: [Operand], dim: Int) throws -> Operand {
         guard let first = parts.first else { throw TensorError("cat: expected a non-empty list of tensors") }
+        if let k = parts.firstIndex(where: { $0.rank == 0 }) {
+            throw TensorError("zero-dimensional tensor (at position \(k)) cannot be concatenated")
+        }
         let axis = try first.shape.axis(dim, op: "cat")
         let dtype = parts.map(\.dtype).reduce(first.dtype, DType.promote)
         return try bind(.concatenate(axis: axis), try parts.map { try $0.converted(to: dtype) })[0]

@@ -1,10 +1,19 @@
 import Tensor
+import Synchronization
 
 /// Evaluation rules: each primitive applied to concrete tensors by a kernel.
 /// The only place in the AD core that touches numbers.
-enum Eval {
+public enum Eval {
+    private static let applications = Atomic<Int>(0)
+
+    /// How many primitives have been applied to concrete tensors so far (the program generator
+    /// counts which of its programs reach a kernel).
+    public static var kernelCalls: Int { applications.load(ordering: .relaxed) }
+
     /// Applies `primitive` to concrete `inputs`.
     static func apply(_ primitive: Primitive, _ x: [Tensor]) throws -> [Tensor] {
+        applications.add(1, ordering: .relaxed)
+        try checkMemory(primitive, x)
         switch primitive {
         case .unary(let op): return [try Tensor.unary(op, x[0])]
         case .binary(let op): return [try Tensor.binary(op, x[0], x[1])]
@@ -28,5 +37,26 @@ enum Eval {
         case .identity(let n, let t): return [Tensor.identity(n, dtype: t)]
         case .linalg(let op): return [try Tensor.linalg(op, x)]
         }
+    }
+
+    /// Refuses, before its kernel allocates, a primitive whose result would exceed the session's
+    /// memory limit. Only primitives whose result can be larger than their inputs are checked.
+    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor]) throws {
+        let result: TensorType
+        switch primitive {
+        case .broadcast(let shape, _): result = TensorType(shape: shape, dtype: x[0].dtype)
+        case .identity(let n, let dtype): result = TensorType(shape: Shape([n, n]), dtype: dtype)
+        case .binary, .compare, .select:
+            guard x.contains(where: { $0.shape != x[0].shape }) else { return }
+            fallthrough
+        case .dotGeneral, .pad, .concatenate:
+            // A malformed call is the kernel's to report, with its own message.
+            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return }
+            result = types[0]
+        case .unary, .convert, .stopGradient, .reshape, .transpose, .slice, .reduce, .argReduce, .linalg:
+            return
+        }
+        try MemoryBudget.check(elements: result.shape.elementCount, bytesPerElement: result.dtype.byteSize,
+                               what: "a result of shape \(result.shape) (\(result.dtype))")
     }
 }

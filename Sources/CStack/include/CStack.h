@@ -31,6 +31,14 @@ int jc_run_on_stack(size_t size, void (*body)(void *), void *context);
  */
 size_t jc_stack_remaining(void);
 
+/**
+ * Installs a handler for fatal signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP) that
+ * runs on an alternate stack, writes `message` (copied, at most 1023 bytes) to stderr with
+ * async-signal-safe calls only, then passes the signal on to the handler installed before it
+ * (Swift's backtracer or the default action). Returns 0, or -1 when it could not be installed.
+ */
+int jc_install_fatal_handler(const char *message);
+
 #ifdef __cplusplus
 }
 #endif

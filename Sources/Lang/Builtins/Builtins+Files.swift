@@ -18,6 +18,7 @@ extension Interpreter {
                        >>> net.load_state_dict(load("sessions/data/thread_net.safetensors"))
                      """) { a in
             let path = try a.string("f")
+            try self.checkWritable(path)
             switch try TensorFile.load(path: path) {
             case .tensor(let x): return .tensor(.tensor(x))
             case .dict(let pairs): return .dict(DictObject(strings: pairs.map { ($0.0, .tensor(.tensor($0.1))) }))

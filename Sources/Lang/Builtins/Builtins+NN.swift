@@ -11,8 +11,11 @@ extension Interpreter {
         registry.add("Linear", ["in_features", "out_features", "bias=True", "device=None", "dtype=None"], topic: t,
                      summary: "y = x W^T + b, initialised as PyTorch (seeded by manual_seed)",
                      doc: "Linear(in_features, out_features, bias=True) is torch.nn.Linear: weight [out, in] and bias [out]\ndrawn uniformly in ±1/sqrt(in_features), in PyTorch's order, so manual_seed(0) gives PyTorch's weights.\n\n  >>> layer = Linear(4, 8)\n  >>> layer(randn(32, 4)).shape\n  [32, 8]") { a in
-            .module(Linear(try a.int("in_features"), try a.int("out_features"), bias: try a.bool("bias"),
-                           dtype: try a.dtype("dtype") ?? .float32, generator: &self.generator))
+            let inFeatures = try a.int("in_features"), outFeatures = try a.int("out_features")
+            _ = try self.checkedShape([outFeatures, inFeatures])
+            let dtype = try a.dtype("dtype") ?? .float32
+            guard dtype.isFloatingPoint else { throw a.fail("Linear: dtype must be floating point, not \(dtype.torchName)") }
+            return .module(Linear(inFeatures, outFeatures, bias: try a.bool("bias"), dtype: dtype, generator: &self.generator))
         }
         let simple: [(String, ActivationKind, String)] = [
             ("Tanh", .tanh, "tanh as a layer"), ("ReLU", .relu, "max(x, 0) as a layer"),
@@ -50,7 +53,9 @@ extension Interpreter {
         }
         registry.add("LayerNorm", ["normalized_shape", "eps=1e-05", "elementwise_affine=True", "bias=True", "device=None", "dtype=None"], topic: t,
                      summary: "layer normalisation over the trailing dimensions") { a in
-            .module(LayerNorm(try a.intList("normalized_shape") ?? [], eps: try a.double("eps"),
+            let normalized = try a.intList("normalized_shape") ?? []
+            _ = try self.checkedShape(normalized)
+            return .module(LayerNorm(normalized, eps: try a.double("eps"),
                               elementwiseAffine: try a.bool("elementwise_affine"),
                               bias: try a.bool("bias"), dtype: try a.dtype("dtype") ?? .float32))
         }

@@ -266,7 +266,7 @@ extension Interpreter {
         }
         builtin("input", ["prompt=''", "/"], "a line from standard input") { a in
             self.output(try a.string("prompt"))
-            guard let line = Swift.readLine() else { throw PythonError(.EOFError, "EOF when reading a line") }
+            guard self.sandboxDirectory == nil, let line = Swift.readLine() else { throw PythonError(.EOFError, "EOF when reading a line") }
             return .string(line)
         }
         builtin("eval", ["source", "globals=None", "locals=None", "/"], "the value of an expression") { a in

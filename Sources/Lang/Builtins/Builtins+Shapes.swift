@@ -53,7 +53,9 @@ extension Interpreter {
         registry.add("size", ["input", "dim=None"], topic: t, method: true, summary: "the shape, or the size of one dimension") { a in
             let x = try a.tensor("input")
             guard let d = try a.optionalInt("dim") else { return .shape(x.shape) }
-            return .int(x.shape[try x.shape.axis(d, op: "size")])
+            let axis = try x.shape.axis(d, op: "size")
+            guard x.rank > 0 else { throw PythonError(.IndexError, "dimension specified as \(d) but tensor has no dimensions", at: a.range) }
+            return .int(x.shape[axis])
         }
         registry.add("numel", ["input"], topic: t, method: true, summary: "number of elements") { a in .int(try a.tensor("input").shape.elementCount) }
         registry.add("dim", ["input"], topic: t, method: true, summary: "number of dimensions", aliases: ["ndimension"]) { a in .int(try a.tensor("input").rank) }
@@ -104,7 +106,7 @@ extension Interpreter {
                 case .bool: return .bool(d != 0)
                 }
             }
-            try self.checkAllocation(bytes: x.elementCount * 24, what: "tolist() of \(x.elementCount) elements")
+            try self.checkAllocation(elements: x.elementCount, bytesPerElement: 24, what: "tolist() of \(x.elementCount) elements")
             func build(_ dim: Int, _ offset: Int) -> Value {
                 if dim == x.rank { return number(flat[offset]) }
                 let stride = x.shape.dims[(dim + 1)...].reduce(1, *)

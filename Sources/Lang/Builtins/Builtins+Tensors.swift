@@ -36,7 +36,7 @@ extension Interpreter {
                 try self.checkFactoryOptions(a)
                 let shape = try self.checkedShape(try a.sizes("size"))
                 let dtype = try a.dtype("dtype") ?? .float32
-                try self.checkAllocation(bytes: shape.elementCount * dtype.byteSize, what: "\(name)(\(shape.dims.map(String.init).joined(separator: ", ")))")
+                try self.checkAllocation(elements: shape.elementCount, bytesPerElement: dtype.byteSize, what: "\(name)(\(shape.dims.map(String.init).joined(separator: ", ")))")
                 return .tensor(.tensor(try make(shape.dims, dtype, a)))
             }
         }
@@ -56,7 +56,7 @@ extension Interpreter {
             if case .bigInt = v { throw PythonError(.OverflowError, "int too big to convert", at: a.range) }
             let dtype = try a.dtype("dtype") ?? (self.isIntLike(v) ? (v.pyType === BuiltinTypes.bool ? .bool : .int64) : .float32)
             let shape = try self.checkedShape(try a.sizes("size"))
-            try self.checkAllocation(bytes: shape.elementCount * dtype.byteSize, what: "full(\(shape.dims))")
+            try self.checkAllocation(elements: shape.elementCount, bytesPerElement: dtype.byteSize, what: "full((\(shape.dims.map(String.init).joined(separator: ", "))\(shape.rank == 1 ? "," : "")))")
             return .tensor(.tensor(Tensor.full(shape, try a.double("fill_value"), dtype: dtype)))
         }
         registry.add("eye", ["n", "m=None", "|out=None", "|dtype=None", "|layout=None", "|device=None", "|requires_grad=False"],
@@ -66,7 +66,7 @@ extension Interpreter {
             guard n >= 0 else { throw PythonError(.RuntimeError, "n must be greater or equal to 0, got \(n)", at: a.range) }
             guard m >= 0 else { throw PythonError(.RuntimeError, "m must be greater or equal to 0, got \(m)", at: a.range) }
             let d = try a.dtype("dtype") ?? .float32
-            try self.checkAllocation(bytes: n * m * d.byteSize, what: "eye(\(n), \(m))")
+            try self.checkAllocation(elements: Shape([n, m]).elementCount, bytesPerElement: d.byteSize, what: "eye(\(n), \(m))")
             var v = [Double](repeating: 0, count: n * m)
             for i in 0..<min(n, m) { v[i * m + i] = 1 }
             return .tensor(.tensor(Tensor(shape: [n, m], doubles: v, dtype: d)))
@@ -90,7 +90,7 @@ extension Interpreter {
             try self.checkFactoryOptions(a)
             let steps = try a.int("steps")
             guard steps >= 0 else { throw PythonError(.RuntimeError, "number of steps must be non-negative", at: a.range) }
-            try self.checkAllocation(bytes: steps * 8, what: "linspace")
+            try self.checkAllocation(elements: steps, bytesPerElement: 8, what: "linspace")
             return .tensor(.tensor(try Tensor.linspace(try a.double("start"), try a.double("end"), steps: try a.int("steps"),
                                                 dtype: try a.dtype("dtype") ?? .float32)))
         }

@@ -26,7 +26,7 @@ extension Interpreter {
         registry.add("narrow", ["input", "dim", "start", "length"], topic: t, method: true,
                      summary: "length elements of dimension dim from start (a view)") { a in
             let x = try a.tensor("input")
-            let d = try x.shape.axis(try a.int("dim"), op: "narrow")
+            let d = try Self.dimension(x, try a.int("dim"), op: "narrow")
             var start = try a.int("start")
             let length = try a.int("length")
             if start < 0 { start += x.shape[d] }
@@ -37,13 +37,13 @@ extension Interpreter {
         }
         registry.add("select", ["input", "dim", "index"], topic: t, method: true, summary: "one index of dimension dim, removed (a view)") { a in
             let x = try a.tensor("input")
-            let d = try x.shape.axis(try a.int("dim"), op: "select")
+            let d = try Self.dimension(x, try a.int("dim"), op: "select")
             return .tensor(try x.subscripted(Self.items(x.rank, d, .index(try a.int("index")))))
         }
         registry.add("split", ["tensor", "split_size_or_sections", "dim=0"], topic: t, method: true,
                      summary: "pieces of split_size (or of the given sizes) along dim, as views") { a in
             let x = try a.tensor("tensor")
-            let d = try x.shape.axis(try a.int("dim"), op: "split")
+            let d = try Self.dimension(x, try a.int("dim"), op: "split")
             let n = x.shape[d]
             var sizes: [Int]
             if let step = try self.indexValue(a.value("split_size_or_sections")!) {
@@ -59,7 +59,7 @@ extension Interpreter {
         }
         registry.add("chunk", ["input", "chunks", "dim=0"], topic: t, method: true, summary: "chunks pieces along dim, as views") { a in
             let x = try a.tensor("input")
-            let d = try x.shape.axis(try a.int("dim"), op: "chunk")
+            let d = try Self.dimension(x, try a.int("dim"), op: "chunk")
             let chunks = try a.int("chunks")
             guard chunks > 0 else { throw PythonError(.RuntimeError, "chunk expects `chunks` to be greater than 0, got: \(chunks)", at: a.range) }
             let n = x.shape[d], step = (n + chunks - 1) / chunks
@@ -68,7 +68,7 @@ extension Interpreter {
         }
         registry.add("unbind", ["input", "dim=0"], topic: t, method: true, summary: "every index of dim, removed, as views") { a in
             let x = try a.tensor("input")
-            let d = try x.shape.axis(try a.int("dim"), op: "unbind")
+            let d = try Self.dimension(x, try a.int("dim"), op: "unbind")
             return .tuple(try (0..<x.shape[d]).map { .tensor(try x.subscripted(Self.items(x.rank, d, .index($0)))) })
         }
         registry.add("masked_fill", ["input", "mask", "value"], topic: "math", method: true, summary: "value where mask is true") { a in
@@ -86,6 +86,14 @@ extension Interpreter {
             let placed = try pullback([try source.converted(to: x.dtype) * source.constant(try a.double("alpha")).converted(to: x.dtype)])[0]
             return .tensor(try x + placed)
         }
+    }
+
+    /// `dim` of a tensor that must have dimensions (PyTorch refuses these operations on 0-d tensors).
+    static func dimension(_ x: Operand, _ d: Int, op: String) throws -> Int {
+        guard x.rank > 0 else {
+            throw PythonError(.IndexError, "\(op)(): dimension specified as \(d) but tensor has no dimensions")
+        }
+        return try x.shape.axis(d, op: op)
     }
 
     static func items(_ rank: Int, _ d: Int, _ item: IndexItem) -> [IndexItem] {
@@ -139,9 +147,11 @@ extension Interpreter {
         case "t": return attach(result, layout.permuted(Array((0..<h.rank).reversed())), piece: nil)
         case "permute":
             let perm = try a.sizes("dims").map { try h.shape.axis($0, op: "permute") }
+            guard perm.count == h.rank else { return attach(result, layout, piece: nil) }
             return attach(result, layout.permuted(perm), piece: nil)
         case "movedim":
             let s = try h.shape.axis(try a.int("source"), op: "movedim"), d = try h.shape.axis(try a.int("destination"), op: "movedim")
+            guard h.rank > 0 else { return attach(result, layout, piece: nil) }
             var perm = Array(0..<h.rank).filter { $0 != s }
             perm.insert(s, at: d)
             return attach(result, layout.permuted(perm), piece: nil)

@@ -43,7 +43,12 @@ public final class Interpreter {
     public var errorOutput: (String) -> Void = { s in fputsStandardError(s) }
     /// Polled during long evaluations; true stops them.
     public var shouldStop: () -> Bool = { false } {
-        didSet { stager.shouldStop = shouldStop }
+        didSet {
+            stager.shouldStop = shouldStop
+            // Kernels (split GEMMs, batched LAPACK, file reads) and backward() poll the same check.
+            Cancellation.shouldStop = shouldStop
+            Autograd.shouldStop = shouldStop
+        }
     }
     /// Whether pictures (heat maps) may use ANSI colours: set by the REPL when stdout is a
     /// terminal and `NO_COLOR` is not set.
@@ -51,7 +56,7 @@ public final class Interpreter {
     /// Programs whose estimated peak memory exceeds this many bytes are refused before they
     /// run (`:set memlimit`); half the machine's memory by default.
     public var memoryLimit = defaultMemoryLimit() {
-        didSet { Autograd.memoryLimit = memoryLimit }
+        didSet { Autograd.memoryLimit = memoryLimit; MemoryBudget.limit = memoryLimit }
     }
     /// Progress of long computations (work done, total): the REPL draws a bar on a terminal.
     public var progress: ((Int, Int) -> Void)? {
@@ -61,7 +66,9 @@ public final class Interpreter {
     public var printOptions = PrintOptions()
     /// Mask figures that change from run to run (object addresses, benchmark times) in what is
     /// printed, for golden transcripts (`--stable-output`).
-    public var stableOutput = false
+    public var stableOutput = false {
+        didSet { MemoryBudget.stableFigures = stableOutput }
+    }
     /// Changes whenever a global is assigned, so cached programs that may close over it are dropped.
     public private(set) var generation = 0
     /// Output structures of cached transformed calls.
@@ -85,6 +92,19 @@ public final class Interpreter {
     var recursionLimit = 1000
     /// Current depth of user-function calls.
     var callDepth = 0
+    /// A sandbox (for fuzzing): when set, files may be written only below this directory (the
+    /// working directory), `time.sleep` returns at once and `input()` reads nothing.
+    public var sandboxDirectory: String?
+
+    /// Refuses a write to `path` outside the sandbox.
+    func checkWritable(_ path: String) throws {
+        guard let root = sandboxDirectory else { return }
+        let absolute = path.hasPrefix("/") ? path : root + "/" + path
+        guard absolute.hasPrefix(root + "/"), !absolute.split(separator: "/").contains("..") else {
+            throw PythonError(.PermissionError, arguments: [.int(13), .string("Permission denied (sandbox)")])
+        }
+    }
+
     /// Whether bare expressions in the blocks of the running top-level statement are echoed.
     var echoesBlocks = false
     /// Objects whose repr is being built (a list that contains itself prints `[...]`).
@@ -103,6 +123,8 @@ public final class Interpreter {
         registerPythonBuiltins()
         installMemoryGuard()
         Autograd.memoryLimit = memoryLimit
+        MemoryBudget.limit = memoryLimit
+        MemoryBudget.resetBaseline()
         globals.variables["__name__"] = .string("__main__")
         globals.variables["__doc__"] = Value.none
     }

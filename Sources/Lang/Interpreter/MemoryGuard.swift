@@ -27,21 +27,6 @@ public func defaultMemoryLimit() -> Int {
     return Int(pages) * Int(size) / 2
 }
 
-/// `1536` -> `1.5 KB`, `2.1e12` -> `2.1 TB`.
-public func formatByteCount(_ n: Int) -> String {
-    let d = Double(n)
-    func fixed(_ x: Double) -> String {
-        let scale = x < 10 ? 100.0 : 10.0
-        let r = (x * scale).rounded() / scale
-        return r == r.rounded() ? String(Int(r)) : String(r)
-    }
-    if d >= 1e12 { return fixed(d / 1e12) + " TB" }
-    if d >= 1e9 { return fixed(d / 1e9) + " GB" }
-    if d >= 1e6 { return fixed(d / 1e6) + " MB" }
-    if d >= 1e3 { return fixed(d / 1e3) + " KB" }
-    return "\(n) B"
-}
-
 /// `4GB`, `512 MB`, `2e9`, `1.5gb` -> bytes.
 public func parseByteCount(_ text: String) -> Int? {
     let t = text.replacingOccurrences(of: " ", with: "").uppercased()

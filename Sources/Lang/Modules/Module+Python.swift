@@ -87,6 +87,7 @@ extension Interpreter {
             ("sleep", function("sleep", ["secs", "/"]) { a in
                 var remaining = try a.double("secs")
                 guard remaining >= 0 else { throw PythonError(.ValueError, "sleep length must be non-negative") }
+                if a.interpreter.sandboxDirectory != nil { return .none }
                 while remaining > 0 {
                     if a.interpreter.shouldStop() { throw PythonError(.KeyboardInterrupt, arguments: []) }
                     let step = min(remaining, 0.05)
@@ -137,6 +138,7 @@ extension Interpreter {
             }),
             ("remove", function("remove", ["path"]) { a in
                 let path = try pathArgument(a)
+                try a.interpreter.checkWritable(path)
                 guard unlink(path) == 0 else {
                     throw PythonError(.FileNotFoundError, arguments: [.int(2), .string("No such file or directory")])
                 }
@@ -144,6 +146,7 @@ extension Interpreter {
             }),
             ("makedirs", function("makedirs", ["name", "mode=511", "exist_ok=False"]) { a in
                 let path = try a.string("name")
+                try a.interpreter.checkWritable(path)
                 var current = path.hasPrefix("/") ? "/" : ""
                 for part in path.split(separator: "/") {
                     current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part

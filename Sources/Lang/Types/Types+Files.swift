@@ -114,6 +114,7 @@ extension Interpreter {
                               hint: "use load()/save() for tensors, or open the file in text mode")
         }
         let f = FilePayload(path: path, mode: mode)
+        if f.isWritable { try checkWritable(path) }
         if mode.contains("r") || mode.contains("a") || mode.contains("+") {
             var st = stat()
             let exists = stat(path, &st) == 0

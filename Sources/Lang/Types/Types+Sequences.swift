@@ -45,13 +45,22 @@ extension Interpreter {
         return (items[try sequenceIndex(i, count: items.count, what: what)], nil)
     }
 
-    /// Refuses a container, string or tensor that would exceed the memory limit: `MemoryError()`
-    /// as Python raises it, with the figures in the hint.
-    func checkAllocation(bytes: Int, what: String) throws {
-        guard bytes > memoryLimit - Autograd.liveGraphBytes || bytes < 0 else { return }
-        let needed = bytes < 0 ? "more than \(formatByteCount(Int.max))" : formatByteCount(bytes)
-        throw PythonError(.MemoryError, arguments: [],
-                          hint: "\(what) would need \(needed), over the memory limit of \(formatByteCount(memoryLimit)); raise it with :set memlimit")
+    /// Refuses a container, string or tensor that would exceed the session's one memory limit
+    /// (`MemoryBudget`, what the session holds included): `MemoryError` as Python raises it, with
+    /// the figures. `bytes < 0` stands for a size beyond `Int.max`. `bare`: Python's own
+    /// `MemoryError()` without arguments (lists, strings), the figures in the hint.
+    func checkAllocation(bytes: Int, what: String, bare: Bool = false) throws {
+        do { try MemoryBudget.check(bytes: bytes, what: what) }
+        catch let e as TensorError {
+            if bare { throw PythonError(.MemoryError, arguments: [], hint: e.message + "; " + (e.hint ?? "")) }
+            throw PythonError(.MemoryError, e.message, hint: e.hint)
+        }
+    }
+
+    /// `checkAllocation` for `elements` of `bytesPerElement` bytes, overflow included.
+    func checkAllocation(elements: Int, bytesPerElement: Int, what: String) throws {
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: bytesPerElement)
+        try checkAllocation(bytes: overflow || elements < 0 ? -1 : bytes, what: what)
     }
 
     /// `seq * n` with a size check.
@@ -60,7 +69,7 @@ extension Interpreter {
         guard k > 0 else { return [] }
         let (total, overflow) = items.count.multipliedReportingOverflow(by: k)
         let (bytes, overflow2) = total.multipliedReportingOverflow(by: 16)
-        try checkAllocation(bytes: overflow || overflow2 ? -1 : bytes, what: "a sequence of \(items.count) x \(k) items")
+        try checkAllocation(bytes: overflow || overflow2 ? -1 : bytes, what: "a sequence of \(items.count) x \(k) items", bare: true)
         return Array([[Value]](repeating: items, count: k).joined())
     }
 }

@@ -116,12 +116,12 @@ func makeStrType() -> TypeObject {
             return .string(reflected ? o + text : text + o)
         case .multiply:
             guard Number(other) != nil, let n = try interp.indexValue(other) else {
-                if case .bigInt = other { try interp.checkAllocation(bytes: -1, what: "a repeated string") }
+                if case .bigInt = other { try interp.checkAllocation(bytes: -1, what: "a repeated string", bare: true) }
                 return nil
             }
             guard n > 0 else { return .string("") }
             let (bytes, overflow) = text.utf8.count.multipliedReportingOverflow(by: n)
-            try interp.checkAllocation(bytes: overflow ? -1 : bytes, what: "a string of \(text.unicodeScalars.count) x \(n) characters")
+            try interp.checkAllocation(bytes: overflow ? -1 : bytes, what: "a string of \(text.unicodeScalars.count) x \(n) characters", bare: true)
             return .string(String(repeating: text, count: n))
         case .modulo:
             return reflected ? nil : .string(try interp.percentFormat(text, other))

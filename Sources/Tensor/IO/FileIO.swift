@@ -51,10 +51,12 @@ enum FileIO {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw error(path, "cannot read: \(describe(errno: errno))") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw error(path, "is a directory, not a file") }
+        try MemoryBudget.check(bytes: Int(info.st_size), what: "loading \(path)")
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
+            try Cancellation.check()  // Ctrl-C between megabytes of a large file
             let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }

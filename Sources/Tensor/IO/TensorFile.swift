@@ -47,7 +47,8 @@ public enum TensorFile {
     static let supportedExtensions = ".npy, .npz, .safetensors, .csv, .txt"
 
     /// The formats, by extension.
-    enum Format: String, CaseIterable {
+    /// The file formats, by extension.
+    public enum Format: String, CaseIterable, Sendable {
         case npy, npz, safetensors, csv, txt
 
         /// The format of `path` by its extension (any letter case), or an error listing the supported ones.
@@ -88,7 +89,16 @@ public enum TensorFile {
     /// ```
     public static func load(path: String) throws -> TensorFileContents {
         let format = try Format(path: path)
-        let bytes = try FileIO.read(path: path)
+        return try decode(try FileIO.read(path: path), format: format, path: path)
+    }
+
+    /// Decodes a file's bytes in `format` (`path` names the file in errors). Untrusted bytes give
+    /// an error, never a crash (the fuzzing harness `jacobi-fuzz` checks it).
+    ///
+    /// ```swift
+    /// let contents = try TensorFile.decode(bytes, format: .npy, path: "x.npy")
+    /// ```
+    public static func decode(_ bytes: [UInt8], format: Format, path: String) throws -> TensorFileContents {
         switch format {
         case .npy: return .tensor(try NPY.decode(bytes, path: path))
         case .npz: return .dict(try NPZ.decode(bytes, path: path))

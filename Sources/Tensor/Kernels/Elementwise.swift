@@ -236,9 +236,9 @@ extension Tensor {
         case (.bool(let a), .float64): return Tensor(shape: shape, storage: .float64(mapArray(a) { $0 ? 1 : 0 }))
         case (.bool(let a), .int64): return Tensor(shape: shape, storage: .int64(mapArray(a) { $0 ? 1 : 0 }))
         case (.float32(let a), .int64):
-            return Tensor(shape: shape, storage: .int64(mapArray(a) { $0.isFinite ? Int64($0) : Int64.min }))
+            return Tensor(shape: shape, storage: .int64(mapArray(a) { int64Converting(Double($0)) }))
         case (.float64(let a), .int64):
-            return Tensor(shape: shape, storage: .int64(mapArray(a) { $0.isFinite ? Int64($0) : Int64.min }))
+            return Tensor(shape: shape, storage: .int64(mapArray(a) { int64Converting(Double($0)) }))
         case (.float32(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
         case (.float64(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
         case (.int64(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))

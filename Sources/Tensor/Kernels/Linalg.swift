@@ -1,3 +1,4 @@
+import Synchronization
 import CBLAS
 import Dispatch
 #if canImport(Glibc)
@@ -134,23 +135,20 @@ public struct LinalgIssue: Sendable, Hashable {
 public final class LinalgReport: @unchecked Sendable {
     /// The report the kernels append to, if any.
     @TaskLocal public static var current: LinalgReport?
-    private var lock = pthread_mutex_t()
-    private var found: [LinalgIssue] = []
+    private let recorded = Mutex<[LinalgIssue]>([])
 
     /// An empty report.
-    public init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
+    public init() {}
 
     /// Adds an issue (thread-safe).
     public func record(_ issue: LinalgIssue) {
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
-        found.append(issue)
+        recorded.withLock { $0.append(issue) }
     }
 
     /// Everything recorded so far, without repeats: operations in the order they ran, the
     /// issues of each by batch index (the matrices of one call may be checked in parallel).
     public var issues: [LinalgIssue] {
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+        let found = recorded.withLock { $0 }
         var ops: [String] = []
         for i in found where !ops.contains(i.op) { ops.append(i.op) }
         var seen = Set<LinalgIssue>(), ordered: [LinalgIssue] = []
@@ -179,13 +177,25 @@ extension Tensor {
             throw TensorError("linalg.\(op.name): dtypes differ (\(x[0].dtype.torchName) and \(t.dtype.torchName))")
         }
         let out = try op.resultShape(x.map(\.shape), dtype: x[0].dtype)
+        let shapes = x.map(\.shape), s = shapes[0]
+        // About 2 m n min(m, n) operations per matrix (LU, SVD): a large matrix runs on a worker
+        // so that Ctrl-C returns at once (batches of small ones stop between matrices).
+        let rows = s.rank >= 2 ? s[s.rank - 2] : 1, cols = s.rank >= 2 ? s[s.rank - 1] : 1
+        let work = 2 * Double(rows) * Double(cols) * Double(Swift.min(rows, cols))
+        func run<T: LapackFloat>(_ a: [T], _ b: [T]?) throws -> [T] {
+            let report = LinalgReport.current  // a task-local: handed to the worker explicitly
+            if work >= Cancellation.detachFlops {
+                return try Cancellation.runInterruptibly {
+                    try LinalgReport.$current.withValue(report) { try LinalgKernel<T>.run(op, a, b, shapes, out) }
+                }
+            }
+            return try LinalgKernel<T>.run(op, a, b, shapes, out)
+        }
         switch x[0].storage {
         case .float32(let a):
-            let b: [Float]? = x.count > 1 ? x[1].float32Values : nil
-            return Tensor(shape: out, storage: .float32(LinalgKernel<Float>.run(op, a, b, x.map(\.shape), out)))
+            return Tensor(shape: out, storage: .float32(try run(a, x.count > 1 ? x[1].float32Values : nil)))
         case .float64(let a):
-            let b: [Double]? = x.count > 1 ? x[1].float64Values : nil
-            return Tensor(shape: out, storage: .float64(LinalgKernel<Double>.run(op, a, b, x.map(\.shape), out)))
+            return Tensor(shape: out, storage: .float64(try run(a, x.count > 1 ? x[1].float64Values : nil)))
         case .bool, .int64:
             throw TensorError("linalg.\(op.name): expected a floating point tensor, got \(x[0].dtype.torchName)")
         }
@@ -276,7 +286,9 @@ private struct SharedBuffers<T>: @unchecked Sendable {
 /// the row-major `A⁻¹` (since `(Aᵀ)⁻¹ = (A⁻¹)ᵀ`), `det Aᵀ = det A`, and `gesdd` of the buffer,
 /// `Aᵀ = Vhᵀ S Uᵀ`, returns `Vh` where LAPACK writes U and `U` where it writes Vᵀ, both row-major.
 enum LinalgKernel<T: LapackFloat> {
-    static func run(_ op: LinalgOp, _ a: [T], _ b: [T]?, _ shapes: [Shape], _ out: Shape) -> [T] {
+    /// Runs `op` on every matrix; the interrupt is checked between matrices (a single LAPACK call
+    /// on one large matrix cannot be split and runs to its end).
+    static func run(_ op: LinalgOp, _ a: [T], _ b: [T]?, _ shapes: [Shape], _ out: Shape) throws -> [T] {
         let s = shapes[0]
         let m = s[s.rank - 2], n = s[s.rank - 1]
         let lead = Shape(Array(s.dims.dropLast(2)))
@@ -311,6 +323,7 @@ enum LinalgKernel<T: LapackFloat> {
             }
         }
         let rhs = b ?? []
+        let stopped = Atomic<Bool>(false)
         a.withUnsafeBufferPointer { pa in
             result.withUnsafeMutableBufferPointer { pr in
                 rhs.withUnsafeBufferPointer { pbAll in
@@ -319,7 +332,10 @@ enum LinalgKernel<T: LapackFloat> {
                     // cores (each LAPACK call on a small matrix runs on one core).
                     let workers = Swift.min(batch, linalgWorkers, m * n >= 64 ? Int.max : 1)
                     if workers <= 1 {
-                        for i in 0..<batch { one(i, pa, pr, pb) }
+                        for i in 0..<batch {
+                            if Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
+                            one(i, pa, pr, pb)
+                        }
                         return
                     }
                     // OpenBLAS's own threads only add synchronisation to LAPACK on small matrices
@@ -330,11 +346,17 @@ enum LinalgKernel<T: LapackFloat> {
                     BLASInfo.setThreads(1)
                     defer { BLASInfo.setThreads(blasThreads) }
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
-                        for i in stride(from: w, to: batch, by: workers) { one(i, shared.a, shared.r, shared.b) }
+                        for i in stride(from: w, to: batch, by: workers) {
+                            if stopped.load(ordering: .relaxed) { return }
+                            // The check is the session's (a flag read): safe from any thread.
+                            if w == 0 && Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
+                            one(i, shared.a, shared.r, shared.b)
+                        }
                     }
                 }
             }
         }
+        if stopped.load(ordering: .relaxed) { throw Interrupted() }
         return result
     }
 
