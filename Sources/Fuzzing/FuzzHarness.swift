@@ -2,6 +2,7 @@ import Foundation
 import Tensor
 import AD
 import Lang
+import TensorIO
 
 /// What the fuzzing harness runs one input through: the language (lexer, parser and interpreter,
 /// sandboxed) or one of the file readers. Every input must end in a result or an error; a crash
@@ -46,7 +47,7 @@ public enum FuzzHarness {
         interp.sandboxDirectory = sandboxDirectory()
         let deadline = Date().addingTimeInterval(timeBudget)
         interp.shouldStop = { Date() > deadline }
-        defer { Autograd.isEnabled = true }
+        defer { Autograd.isEnabled = true; interp.dismantle() }
         return interp.run(text, file: "<fuzz>", echo: true, keepGoing: true)
     }
 

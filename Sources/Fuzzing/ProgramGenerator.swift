@@ -268,6 +268,7 @@ public struct GeneratedRun {
                 if result.exitStatus != nil { break }
             }
             Autograd.isEnabled = true
+            interp.dismantle()
             stats.programs += 1
             if reached { stats.programsReachingKernel += 1 }
             progress?(k)

@@ -27,6 +27,10 @@ struct Command {
                     lines.append("")
                     lines.append("Namespaces torch., torch.func., functorch., torch.autograd.functional., torch.linalg., torch.nn.,")
                     lines.append("jax. and jax.numpy./jnp. all name the same builtins, so pasted lines run.")
+                    lines.append("")
+                    lines.append("Nothing ends a session: mistakes are errors with their place, one memory limit (:set memlimit)")
+                    lines.append("covers tensors, lists, strings, file loads and traced programs (MemoryError), Ctrl-C stops any")
+                    lines.append("computation at once, and every input is journalled in \(Journal.defaultDirectory()) until a clean exit.")
                     d.write(lines.joined(separator: "\n") + "\n")
                 } else if let c = d.commands.first(where: { ":" + $0.name == arg || $0.name == arg }) {
                     d.write("\(c.usage)\n  \(c.summary)\n")
@@ -104,7 +108,7 @@ struct Command {
                 _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!))),
                                     CallArguments([try interp.evaluateSource(arg)]), range: nil)
             },
-            Command(name: "set", usage: ":set [memlimit SIZE]", summary: "show or change settings (memlimit: refuse programs needing more, e.g. 4GB)") { arg in
+            Command(name: "set", usage: ":set [memlimit SIZE]", summary: "show or change settings (memlimit: one limit for every allocation of the session, e.g. 4GB)") { arg in
                 let parts = arg.split(separator: " ", maxSplits: 1).map(String.init)
                 if parts.isEmpty {
                     d.write("memlimit \(formatByteCount(interp.memoryLimit))\n")

@@ -111,10 +111,13 @@ extension Tensor {
         guard start.isFinite, end.isFinite, step.isFinite, count.isFinite else {
             throw TensorError("unsupported range: \(start) -> \(end)")
         }
+        guard (step > 0 && end >= start) || (step < 0 && end <= start) else {
+            throw TensorError("upper bound and larger bound inconsistent with step sign")
+        }
         guard count < 1e12 else {
             throw TensorError("arange: the range \(start) to \(end) by \(step) has too many elements (\(count))", kind: .memory)
         }
-        let n = Swift.max(0, Int(count))
+        let n = count <= 0 ? 0 : Int(count)
         return Tensor(shape: [n], doubles: (0..<n).map { start + Double($0) * step }, dtype: dtype)
     }
 

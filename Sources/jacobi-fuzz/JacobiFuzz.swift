@@ -1,5 +1,6 @@
 import Foundation
 import Fuzzing
+import CFuzzer
 
 // jacobi-fuzz: the fuzzing harnesses and the program generator.
 //
@@ -19,10 +20,20 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FuzzHarness.run(fuzzTarget, Array(UnsafeBufferPointer(start: data, count: size)))
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzHarness.run(fuzzTarget, size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
+
+#if FUZZING
+// SwiftPM links an executable's entry point as `jacobi_fuzz_main` (and aliases `main` to it),
+// which hides libFuzzer's own `main`: this one hands over to libFuzzer's driver.
+@_cdecl("jacobi_fuzz_main")
+public func jacobiFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc, values = argv
+    return LLVMFuzzerRunDriver(&count, &values) { data, size in fuzzOneInput(data, size) }
+}
+#endif
 
 #if !FUZZING
 @main

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Tensor
+@testable import TensorIO
 
 /// `.npy`, `.npz`, `.safetensors`, `.csv` and `.txt` against fixtures written by NumPy, PyTorch
 /// and safetensors (`Fixtures/make_file_fixtures.py`): exact values, byte-identical output

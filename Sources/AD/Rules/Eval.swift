@@ -10,10 +10,22 @@ public enum Eval {
     /// counts which of its programs reach a kernel).
     public static var kernelCalls: Int { applications.load(ordering: .relaxed) }
 
+    /// Operands or results of at least this many elements (tens of milliseconds of an
+    /// elementwise pass) are computed on a worker thread while the caller polls Ctrl-C.
+    static let detachElements = 1 << 25
+
     /// Applies `primitive` to concrete `inputs`.
     static func apply(_ primitive: Primitive, _ x: [Tensor]) throws -> [Tensor] {
         applications.add(1, ordering: .relaxed)
-        try checkMemory(primitive, x)
+        if let largest = try checkMemory(primitive, x), largest >= detachElements {
+            // One long kernel loop (elementwise, reduction, copy): interruptible from outside.
+            return try Cancellation.runInterruptibly { try run(primitive, x) }
+        }
+        return try run(primitive, x)
+    }
+
+    /// The kernel of `primitive`, on the calling thread.
+    private static func run(_ primitive: Primitive, _ x: [Tensor]) throws -> [Tensor] {
         switch primitive {
         case .unary(let op): return [try Tensor.unary(op, x[0])]
         case .binary(let op): return [try Tensor.binary(op, x[0], x[1])]
@@ -41,22 +53,33 @@ public enum Eval {
 
     /// Refuses, before its kernel allocates, a primitive whose result would exceed the session's
     /// memory limit. Only primitives whose result can be larger than their inputs are checked.
-    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor]) throws {
+    /// Returns the element count of the largest operand or result when the kernel is a long
+    /// loop worth running interruptibly (nil for GEMM and LAPACK, which handle it themselves).
+    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor]) throws -> Int? {
+        let largestInput = x.reduce(0) { Swift.max($0, $1.elementCount) }
         let result: TensorType
         switch primitive {
         case .broadcast(let shape, _): result = TensorType(shape: shape, dtype: x[0].dtype)
         case .identity(let n, let dtype): result = TensorType(shape: Shape([n, n]), dtype: dtype)
         case .binary, .compare, .select:
-            guard x.contains(where: { $0.shape != x[0].shape }) else { return }
+            guard x.contains(where: { $0.shape != x[0].shape }) else { return largestInput }
             fallthrough
-        case .dotGeneral, .pad, .concatenate:
+        case .pad, .concatenate:
             // A malformed call is the kernel's to report, with its own message.
-            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return }
+            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return nil }
             result = types[0]
-        case .unary, .convert, .stopGradient, .reshape, .transpose, .slice, .reduce, .argReduce, .linalg:
-            return
+        case .dotGeneral:
+            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return nil }
+            try MemoryBudget.check(elements: types[0].shape.elementCount, bytesPerElement: types[0].dtype.byteSize,
+                                   what: "a result of shape \(types[0].shape) (\(types[0].dtype))")
+            return nil
+        case .linalg:
+            return nil
+        case .unary, .convert, .stopGradient, .reshape, .transpose, .slice, .reduce, .argReduce:
+            return largestInput
         }
         try MemoryBudget.check(elements: result.shape.elementCount, bytesPerElement: result.dtype.byteSize,
                                what: "a result of shape \(result.shape) (\(result.dtype))")
+        return Swift.max(largestInput, result.shape.elementCount)
     }
 }

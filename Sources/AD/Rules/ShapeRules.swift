@@ -79,6 +79,7 @@ enum ShapeRules {
             }
             return [TensorType(shape: Shape(dims), dtype: x[0].dtype)]
         case .concatenate(let axis):
+            guard !x.isEmpty else { throw TensorError("torch.cat(): expected a non-empty list of Tensors") }
             try sameDType("cat")
             let first = x[0].shape
             guard axis >= 0 && axis < first.rank else {

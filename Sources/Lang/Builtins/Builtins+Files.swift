@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import TensorIO
 
 extension Interpreter {
     // MARK: - Files (.npy, .npz, .safetensors, .csv)

@@ -192,6 +192,12 @@ public final class BuiltinRegistry: @unchecked Sendable {
     /// An empty registry (the interpreter fills it).
     public init() {}
 
+    /// Forgets every builtin (their closures hold the interpreter: see `Interpreter.dismantle`).
+    func removeAll() {
+        byName = [:]
+        names = []
+    }
+
     /// Adds a builtin. `params` uses the signature spec syntax: `"input"`, `"dim=None"`,
     /// `"*tensors"`, `"**kwargs"`, `"|keyword_only=1"`.
     public func add(_ name: String, _ params: [String], topic: String, method: Bool = false, summary: String,

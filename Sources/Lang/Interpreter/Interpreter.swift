@@ -114,6 +114,21 @@ public final class Interpreter {
     /// Python's builtins with their signatures, for `:help python`.
     var pythonBuiltinDocs: [PythonBuiltinDoc] = []
 
+    /// Breaks the reference cycles between the interpreter and its builtins, globals and
+    /// modules, so that it is freed. A REPL has one interpreter per process and never needs
+    /// this; harnesses that make one per input (the fuzzers, the program generator) call it
+    /// when done. The interpreter cannot run anything afterwards.
+    public func dismantle() {
+        // The interrupt check is shared with the kernels (Cancellation): do not leave ours there.
+        shouldStop = { false }
+        registry.removeAll()
+        pythonBuiltins = [:]
+        globals.variables.removeAll()
+        modules = [:]
+        structures = [:]
+        handledExceptions = []
+    }
+
     /// Creates an interpreter with all builtins registered.
     public init(output: @escaping (String) -> Void = { print($0, terminator: "") },
                 warn: @escaping (String) -> Void = { print($0) }) {

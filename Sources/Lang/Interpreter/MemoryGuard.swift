@@ -43,7 +43,9 @@ extension Interpreter {
     /// Installs the guard on the stager (called once at start).
     func installMemoryGuard() {
         stager.beforeRun = { [unowned self] program in
-            // The recorded autograd graph is memory the session already holds.
+            // The recorded autograd graph is memory the session already holds. (Programs are
+            // checked by their estimated peak, which chunking divides; the eager checks of
+            // MemoryBudget count the rest of what the session holds.)
             let peak = Cost.peakBytes(program) + Autograd.liveGraphBytes
             if peak > self.memoryLimit { throw MemoryLimitExceeded(needed: peak, limit: self.memoryLimit) }
         }

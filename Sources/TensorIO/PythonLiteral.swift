@@ -1,3 +1,4 @@
+import Tensor
 /// A Python literal as `repr` writes it: the language of `.npy` headers, e.g.
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`.
 ///

@@ -1,3 +1,4 @@
+import Tensor
 /// NumPy's `.npy` format (`np.save` / `np.load`): the magic string `\x93NUMPY`, a version
 /// (1.0, 2.0 or 3.0), a little-endian header length (2 bytes in 1.0, 4 bytes after), a header
 /// that is a Python dict literal, then the raw elements.

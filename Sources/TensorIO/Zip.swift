@@ -1,3 +1,4 @@
+import Tensor
 import CZlib
 
 /// The ZIP container of `.npz` files: reading the central directory (with ZIP64 records, as

@@ -1,3 +1,4 @@
+import Tensor
 /// Numeric text tables, `.csv` and `.txt`, as `np.loadtxt(f, ndmin=2)` and `np.savetxt` read and
 /// write them: one row per line, values separated by commas (when the table has any) or else
 /// by spaces and tabs; `#` starts a comment; an optional header row (the first row, when it is

@@ -1,3 +1,4 @@
+import Tensor
 /// A JSON value, with objects kept in written order: the `.safetensors` header language.
 ///
 /// ```swift

@@ -1,3 +1,4 @@
+import Tensor
 /// How the elements of an array are stored in a file: their kind, size in bytes and byte order.
 /// `.npy` and `.safetensors` both describe their data with one of these; reading converts to
 /// the nearest `DType` (every integer to int64, float16 and bfloat16 to float32).

@@ -1,3 +1,4 @@
+import Tensor
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import Tensor
 /// What a tensor file holds: one tensor (`.npy`, `.csv`, `.txt`) or named tensors in order
 /// (`.npz`, `.safetensors`).
 ///

@@ -1,3 +1,4 @@
+import Tensor
 /// Hugging Face's `.safetensors` format, as `safetensors.torch.save_file` writes it: an 8-byte
 /// little-endian header length N, N bytes of JSON
 /// `{"<name>": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, ..., "__metadata__": {...}}`

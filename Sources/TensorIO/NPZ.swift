@@ -1,3 +1,4 @@
+import Tensor
 /// NumPy's `.npz` format: a ZIP archive of `.npy` files, one per array, named `<key>.npy`.
 /// `np.savez` stores them uncompressed and `np.savez_compressed` with DEFLATE; both read.
 /// Writing stores them uncompressed, as `np.savez` does.
