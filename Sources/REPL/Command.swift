@@ -78,13 +78,10 @@ struct Command {
                 }
             },
             Command(name: "save", usage: ":save FILE", summary: "write this session's successful inputs as a replayable script") { arg in
-                guard !arg.isEmpty else { throw Diagnostic(.error, "usage: :save FILE", range: nil) }
-                let path = unquote(arg)
-                let lines = d.successfulInputs.filter { !$0.hasPrefix(":save") && !$0.hasPrefix(":history") && !$0.hasPrefix(":quit") }
-                guard writeTextFileAtomically(path, lines.joined(separator: "\n") + "\n") else {
-                    throw Diagnostic(.error, "cannot write '\(path)'", range: nil)
-                }
-                d.write("saved \(lines.count) input(s) to \(path)\n")
+                try d.saveSession(to: arg, replacingAnyFile: false)
+            },
+            Command(name: "save!", usage: ":save! FILE", summary: ":save, replacing FILE even if :save did not write it") { arg in
+                try d.saveSession(to: arg, replacingAnyFile: true)
             },
             Command(name: "history", usage: ":history [N]", summary: "the last N inputs of this session") { arg in
                 let n = Int(arg) ?? 20
@@ -289,5 +286,34 @@ extension Command {
         if let s = diagonal(a, b) ?? diagonal(b, a) { return s }
         if a.elementCount == b.elementCount { return close(a.doubles, b.doubles) ? "yes (reshaped)" : "NO" }
         return "-"
+    }
+}
+
+extension Driver {
+    /// The first line of every script `:save` writes: it marks the file as Jacobi's own, which
+    /// `:save` may replace.
+    static let savedScriptMark = "# Jacobi session script, written by :save (replay it with: jacobi FILE, or :load FILE)"
+
+    /// `:save FILE` / `:save! FILE`: the session's successful inputs, atomically. Without `!`, a
+    /// file that exists and does not start with `savedScriptMark` (a script the user wrote) is
+    /// not replaced.
+    func saveSession(to argument: String, replacingAnyFile: Bool) throws {
+        let name = replacingAnyFile ? ":save!" : ":save"
+        guard !argument.isEmpty else { throw Diagnostic(.error, "usage: \(name) FILE", range: nil) }
+        let path = unquote(argument)
+        if !replacingAnyFile, let f = fopen(path, "r") {
+            var buffer = [CChar](repeating: 0, count: 256)
+            let first = fgets(&buffer, Int32(buffer.count), f).map { _ in String(cString: buffer) } ?? ""
+            fclose(f)
+            if !first.hasPrefix(String(Driver.savedScriptMark.prefix(24))) {
+                throw Diagnostic(.error, "'\(path)' exists and was not written by :save; it is left as it is",
+                                 range: nil, hint: ":save! \(path) replaces it, or choose another name")
+            }
+        }
+        let lines = successfulInputs.filter { !$0.hasPrefix(":save") && !$0.hasPrefix(":history") && !$0.hasPrefix(":quit") }
+        guard writeTextFileAtomically(path, ([Driver.savedScriptMark] + lines).joined(separator: "\n") + "\n") else {
+            throw Diagnostic(.error, "cannot write '\(path)': \(String(cString: strerror(errno)))", range: nil)
+        }
+        write("saved \(lines.count) input(s) to \(path)\n")
     }
 }

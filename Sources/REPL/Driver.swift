@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import AD
 import Lang
@@ -45,12 +46,20 @@ public final class Driver {
     lazy var commands: [Command] = Command.all(for: self)
 
     /// Creates a driver with a fresh interpreter writing to stdout.
+    /// Colour escapes only on a terminal that can show them: stdout a tty, `NO_COLOR` unset
+    /// (no-color.org), and `TERM` neither `dumb` nor unset.
+    static func colorWanted(stdoutIsTerminal: Bool = isatty(1) != 0,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard stdoutIsTerminal, environment["NO_COLOR"] == nil, let term = environment["TERM"] else { return false }
+        return !term.isEmpty && term != "dumb"
+    }
+
     public init(stableOutput: Bool, keepGoing: Bool) {
         self.stableOutput = stableOutput
         self.keepGoing = keepGoing
         interpreter = Interpreter(output: { s in fputs(s, stdout); fflush(stdout) },
                                   warn: { s in fputs("warning: " + s + "\n", stderr) })
-        interpreter.useColor = isatty(1) != 0 && getenv("NO_COLOR") == nil
+        interpreter.useColor = Driver.colorWanted()
         interpreter.stableOutput = stableOutput
     }
 

@@ -283,30 +283,20 @@ public final class LineEditor {
     }
 
     /// Where history is kept unless told otherwise: `$XDG_STATE_HOME/jacobi/history` when
-    /// `XDG_STATE_HOME` is set to an absolute path, else `~/.jacobi_history`.
+    /// `XDG_STATE_HOME` is set to an absolute path, else the XDG default,
+    /// `~/.local/state/jacobi/history`.
     ///
     /// - Parameter environment: The variables to read; the process's environment by default.
     ///
     /// ```swift
-    /// LineEditor.defaultHistoryPath()                                   // "/home/ada/.jacobi_history"
+    /// LineEditor.defaultHistoryPath()                                   // "/home/ada/.local/state/jacobi/history"
     /// LineEditor.defaultHistoryPath(environment: ["XDG_STATE_HOME": "/tmp/s"])
     /// // "/tmp/s/jacobi/history"
     /// ```
     public static func defaultHistoryPath(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        if let stateHome = environment["XDG_STATE_HOME"], stateHome.hasPrefix("/") {
-            let base = stateHome.hasSuffix("/") ? String(stateHome.dropLast()) : stateHome
-            return base + "/jacobi/history"
-        }
-        var home = environment["HOME"] ?? ""
-        if home.isEmpty {
-            home = NSHomeDirectory()
-        }
-        if home.hasSuffix("/") {
-            home.removeLast()
-        }
-        return home + "/.jacobi_history"
+        Journal.defaultDirectory(environment: environment) + "/history"
     }
 
     // MARK: - Terminal

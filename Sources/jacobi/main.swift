@@ -41,6 +41,11 @@ struct Jacobi: ParsableCommand {
     var checkBlas = false
 
     mutating func run() throws {
+        // The script's arguments are captured as they come, so `--help` arrives as a "file".
+        if c == nil, let first = files.first, first == "--help" || first == "-h" {
+            print(Jacobi.helpMessage())
+            return
+        }
         if version {
             print("jacobi \(JacobiVersion.string)")
             print("BLAS: OpenBLAS, kernel \(BLASInfo.coreName), \(BLASInfo.threads) thread(s)")

@@ -29,12 +29,12 @@ final class LineEditorTests: XCTestCase {
 
     func testDefaultHistoryPathFallsBackToHome() {
         XCTAssertEqual(LineEditor.defaultHistoryPath(environment: ["HOME": "/home/ada"]),
-                       "/home/ada/.jacobi_history")
+                       "/home/ada/.local/state/jacobi/history")
         // The XDG specification ignores relative paths.
         XCTAssertEqual(LineEditor.defaultHistoryPath(environment: ["XDG_STATE_HOME": "rel", "HOME": "/h/"]),
-                       "/h/.jacobi_history")
+                       "/h/.local/state/jacobi/history")
         XCTAssertEqual(LineEditor.defaultHistoryPath(environment: ["XDG_STATE_HOME": "", "HOME": "/h"]),
-                       "/h/.jacobi_history")
+                       "/h/.local/state/jacobi/history")
     }
 
     func testHistoryKeepsOrderSkipsBlanksAndRepeats() {

@@ -228,24 +228,54 @@ public final class BuiltinRegistry: @unchecked Sendable {
     }
 }
 
-/// The closest name by edit distance (at most 2 edits, or a shared prefix), for "did you mean".
+/// The candidate a misspelt `name` most likely meant, or nil when none is close enough.
+///
+/// Distance is Damerau-Levenshtein (a swap of two neighbours, `tahn` for `tanh`, counts one
+/// edit; letter case is ignored). The similarity floor: a name of three letters or fewer only
+/// matches a swap or a change of case (`net` is not `det`), up to six letters one edit, longer
+/// names two; candidates of one character (`_`, `x`) are never suggested.
+///
+/// ```swift
+/// closestName("tahn", among: ["tanh", "tan"])   // "tanh"
+/// closestName("net", among: ["det"])            // nil
+/// ```
 public func closestName(_ name: String, among candidates: [String]) -> String? {
-    func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+    /// Edits between `a` and `b` (optimal string alignment: insert, delete, substitute, swap).
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
         for i in 1...a.count {
-            var cur = [i] + [Int](repeating: 0, count: b.count)
             for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
             }
-            prev = cur
         }
-        return prev[b.count]
+        return d[a.count][b.count]
     }
-    let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-    guard let best = scored.first else { return nil }
-    let limit = name.count <= 3 ? 1 : 2
-    return best.1 <= limit ? best.0 : nil
+    let target = Array(name.lowercased())
+    // Ranked by edits, then by length difference (a swap beats a dropped letter), then by name.
+    var best: (name: String, distance: Int, lengthDifference: Int)?
+    for candidate in candidates where candidate.count > 1 && candidate != name {
+        let c = Array(candidate.lowercased())
+        let edits = distance(target, c)
+        let allowed: Int
+        if name.count <= 3 {
+            // Only a change of case or one swap of neighbours, same letters.
+            allowed = c.count == target.count && c.sorted() == target.sorted() ? 1 : 0
+        } else {
+            allowed = name.count <= 6 ? 1 : 2
+        }
+        guard edits <= allowed, edits > 0 || candidate.lowercased() == name.lowercased() else { continue }
+        let rank = (edits, abs(c.count - target.count), candidate)
+        if best == nil || rank < (best!.distance, best!.lengthDifference, best!.name) {
+            best = (candidate, edits, abs(c.count - target.count))
+        }
+    }
+    return best?.name
 }

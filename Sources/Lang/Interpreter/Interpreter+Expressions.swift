@@ -121,6 +121,10 @@ extension Interpreter {
         if let v = scope.lookup(n) { return v }
         if let v = pythonBuiltins[n] { return v }
         if let v = resolveGlobalName(n) { return v }
+        if namesDeletedByReset.contains(n) {
+            throw PythonError(.NameError, "name '\(n)' is not defined", at: range,
+                              hint: "'\(n)' was deleted by :reset; define it again")
+        }
         let guess = closestName(n, among: Array(allVisibleNames(scope)))
         throw PythonError(.NameError, "name '\(n)' is not defined", at: range,
                           hint: guess.map { "did you mean '\($0)'?" } ?? "define it first, e.g. \(n) = ...; :vars lists your variables")

@@ -51,7 +51,7 @@ public final class Interpreter {
         }
     }
     /// Whether pictures (heat maps) may use ANSI colours: set by the REPL when stdout is a
-    /// terminal and `NO_COLOR` is not set.
+    /// terminal, `NO_COLOR` is not set and `TERM` is not `dumb`.
     public var useColor = false
     /// Programs whose estimated peak memory exceeds this many bytes are refused before they
     /// run (`:set memlimit`); half the machine's memory by default.
@@ -90,6 +90,8 @@ public final class Interpreter {
     public var inferenceMode = false
     /// `sys.getrecursionlimit()`.
     var recursionLimit = 1000
+    /// Variables that `:reset` deleted, so that using one says so instead of guessing a name.
+    var namesDeletedByReset: Set<String> = []
     /// Current depth of user-function calls.
     var callDepth = 0
     /// A sandbox (for fuzzing): when set, files may be written only below this directory (the
@@ -228,6 +230,7 @@ public final class Interpreter {
 
     /// Removes every variable (`:reset`).
     public func reset() {
+        namesDeletedByReset.formUnion(globals.variables.keys.filter { !($0.hasPrefix("__") && $0.hasSuffix("__")) })
         globals.variables.removeAll()
         globals.variables["__name__"] = .string("__main__")
         generator = Generator(seed: 0)

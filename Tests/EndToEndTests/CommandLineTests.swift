@@ -1,0 +1,30 @@
+import XCTest
+import Foundation
+
+/// The command line as a new user tries it.
+final class CommandLineTests: XCTestCase {
+    /// `jacobi --help` prints the usage (the script's own arguments are captured as they come,
+    /// so the flag must not be taken for a file) and names `-c`'s value.
+    func testHelpPrintsUsage() throws {
+        for flag in ["--help", "-h"] {
+            let (output, status) = try runJacobi([flag])
+            XCTAssertEqual(status, 0, output)
+            XCTAssertTrue(output.contains("USAGE: jacobi"), output)
+            XCTAssertTrue(output.contains("-c <CODE>"), output)
+        }
+    }
+
+    /// The words after `-c CODE` are `sys.argv[1:]`, as in Python.
+    func testWordsAfterCodeAreArguments() throws {
+        let (output, status) = try runJacobi(["-c", "import sys; print(sys.argv)", "a.py", "b"])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertEqual(output, "['-c', 'a.py', 'b']\n")
+    }
+
+    /// A missing script says what the system says.
+    func testMissingScriptSaysNoSuchFile() throws {
+        let (output, status) = try runJacobi(["no_such_script.jac"])
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(output.contains("No such file or directory"), output)
+    }
+}
