@@ -16,6 +16,12 @@ extension Driver {
         interpreter.shouldStop = { Interrupt.pending }
         let bar = ProgressBar()
         interpreter.progress = { done, total in bar.update(done, total) }
+        // Whatever is printed first erases the bar, so results never share its line.
+        let (output, warn, errors, driverErrors) = (interpreter.output, interpreter.warn, interpreter.errorOutput, errorOutput)
+        interpreter.output = { s in bar.erase(); output(s) }
+        interpreter.warn = { s in bar.erase(); warn(s) }
+        interpreter.errorOutput = { s in bar.erase(); errors(s) }
+        errorOutput = { s in bar.erase(); driverErrors(s) }
         write("Jacobi \(JacobiVersion.string) — derivatives of neural networks. :help for help, Ctrl-D to quit.\n")
         let journalDirectory = Journal.defaultDirectory()
         for path in Journal.leftBehind(in: journalDirectory) {
@@ -43,7 +49,9 @@ extension Driver {
                     editor.addHistory(line)
                     journal?.record(line)
                     Interrupt.clear()
+                    bar.begin()
                     Typeahead.run(fd: STDIN_FILENO) { runCommand(line.trimmingCharacters(in: .whitespaces), file: "<input>") }
+                    bar.finish()
                     continue
                 }
                 if buffer.isEmpty, let topic = helpRequest(line) {
@@ -60,9 +68,15 @@ extension Driver {
                 editor.addHistory(text)
                 journal?.record(text)
                 Interrupt.clear()
+                bar.begin()
                 let result = Typeahead.run(fd: STDIN_FILENO) {
                     interpreter.run(text, file: "<input>", echo: true,
-                                    onDiagnostic: { [unowned self] d in bar.finish(); self.report(d, source: text, file: "<input>") })
+                                    onDiagnostic: { [unowned self] d in
+                                        bar.finish()
+                                        // The terminal echoed ^C where the cursor was: the message starts a line.
+                                        if d.message.contains("KeyboardInterrupt") { self.errorOutput("\n") }
+                                        self.report(d, source: text, file: "<input>")
+                                    })
                 }
                 bar.finish()
                 Interrupt.clear()
