@@ -229,9 +229,8 @@ extension Command {
     /// `:compare EXPR, EXPR, ...`: one row per expression with its result shape, median time,
     /// ratio to the fastest, FLOPs, peak memory, and whether it agrees with the first.
     static func compare(_ d: Driver, _ arg: String) throws {
-        guard case .complete(let statements) = parse(arg), statements.count == 1, case .expression(let e) = statements[0] else {
-            throw Diagnostic(.error, "usage: :compare EXPR, EXPR, ...", range: nil)
-        }
+        guard !arg.isEmpty else { throw Diagnostic(.error, "usage: :compare EXPR, EXPR, ...", range: nil) }
+        let e = try d.interpreter.singleExpression(arg, example: ":compare jacobian(net, x), vmap(jacrev(net))(x)")
         let items: [Expr]
         if case .tuple(let xs, _) = e { items = xs } else { items = [e] }
         let chars = Array(arg.unicodeScalars)

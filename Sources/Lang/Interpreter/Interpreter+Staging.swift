@@ -5,11 +5,7 @@ extension Interpreter {
     /// The tensor variables an expression reads, and a function that evaluates the expression
     /// with those variables replaced by its arguments: what `:trace` and `:time` stage.
     public func stageable(_ source: String) throws -> (names: [String], inputs: [Operand], expr: Expr, function: TensorFunction) {
-        guard case .complete(let statements) = parse(source), statements.count == 1,
-              case .expression(let e) = statements[0] else {
-            if case .failure(let d) = parse(source) { throw d }
-            throw Diagnostic(.error, "expected one expression, e.g. vmap(jacrev(net))(x)", range: nil)
-        }
+        let e = try singleExpression(source, example: "vmap(jacrev(net))(x)")
         let names = e.mentionedNames.filter { globals.variables[$0]?.operand?.concrete != nil }.sorted()
         let inputs = names.map { globals.variables[$0]!.operand! }
         let function: TensorFunction = { args in
@@ -37,12 +33,18 @@ extension Interpreter {
 extension Interpreter {
     /// Evaluates one expression given as text (for `:heat`, `:spy`).
     public func evaluateSource(_ source: String) throws -> Value {
+        try evaluate(try singleExpression(source, example: "jacobian(net, x)"), in: globals)
+    }
+
+    /// The one expression a `:command` takes, or the parser's own error with its place and
+    /// caret (an unclosed or unmatched bracket, a bad token), the same for every command.
+    public func singleExpression(_ source: String, example: String) throws -> Expr {
         switch parse(source) {
         case .complete(let statements):
             guard statements.count == 1, case .expression(let e) = statements[0] else {
-                throw Diagnostic(.error, "expected one expression", range: nil)
+                throw Diagnostic(.error, "expected one expression, e.g. \(example)", range: nil)
             }
-            return try evaluate(e, in: globals)
+            return e
         case .incomplete: throw incompleteInputDiagnostic(source)
         case .failure(let d): throw d
         }
