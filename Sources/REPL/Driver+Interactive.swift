@@ -22,10 +22,13 @@ extension Driver {
         interpreter.warn = { s in bar.erase(); warn(s) }
         interpreter.errorOutput = { s in bar.erase(); errors(s) }
         errorOutput = { s in bar.erase(); driverErrors(s) }
-        write("Jacobi \(JacobiVersion.string) — derivatives of neural networks. :help for help, Ctrl-D to quit.\n")
+        // With stdout redirected (`jacobi | tee log`), what is for the person at the terminal
+        // goes to stderr, and only results to stdout.
+        let say: (String) -> Void = isatty(1) != 0 ? { [unowned self] s in self.write(s) } : { s in fputs(s, stderr) }
+        say("Jacobi \(JacobiVersion.string) — derivatives of neural networks. :help for help, Ctrl-D to quit.\n")
         let journalDirectory = Journal.defaultDirectory()
         for path in Journal.leftBehind(in: journalDirectory) {
-            write("A previous session ended without a clean exit; its inputs are in \(path)\n"
+            say("A previous session ended without a clean exit; its inputs are in \(path)\n"
                   + "  (replay them with: jacobi --keep-going \(path), or :load \(path))\n")
         }
         let journal = Journal(directory: journalDirectory)
@@ -36,14 +39,14 @@ extension Driver {
             let prompt = buffer.isEmpty ? ">>> " : "... "
             switch buffer.isEmpty ? editor.readLine(prompt: prompt) : editor.readContinuationLine() {
             case .endOfFile:
-                if buffer.isEmpty { write("\n"); editor.saveHistory(); return 0 }
+                if buffer.isEmpty { say("\n"); editor.saveHistory(); return 0 }
                 buffer = []
-                write("\n")
+                say("\n")
             case .interrupted:
                 // As Python does: leave the dropped line on screen, then a line of its own.
                 buffer = []
                 Interrupt.clear()
-                write("\nKeyboardInterrupt\n")
+                say("\nKeyboardInterrupt\n")
             case .line(let line):
                 if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                     editor.addHistory(line)

@@ -278,8 +278,11 @@ func writeTextFileAtomically(_ path: String, _ text: String) -> Bool {
     return rename(tmp, path) == 0
 }
 
-/// Whether stdin and stdout are terminals.
+/// Whether Jacobi talks to a person.
 public enum Terminal {
     /// True when Jacobi should run interactively.
-    public static var isInteractive: Bool { isatty(0) != 0 && isatty(1) != 0 }
+    /// Decided on stdin alone, as Python does: `jacobi | tee log` and `jacobi > out` on a
+    /// terminal stay interactive, with the prompt and line editing on the terminal (stderr)
+    /// and the results on stdout.
+    public static var isInteractive: Bool { isatty(0) != 0 }
 }

@@ -393,6 +393,25 @@ def run(binary):
             s.child.close()
         check("a fatal signal prints one line pointing at the journal", crash_notice)
         session = None
+
+        # ---- stdout redirected (`jacobi > out`, as `jacobi | tee log`): still interactive ----
+        out_path = os.path.join(workspace, "out.txt")
+        env = dict(os.environ, XDG_STATE_HOME=state_home, HOME=home, TERM="xterm", LANG="C.UTF-8")
+        child = pexpect.spawn("/bin/sh", ["-c", f"exec '{binary}' > '{out_path}'"], env=env, cwd=cwd,
+                              dimensions=(40, 120), encoding="utf-8", codec_errors="replace", timeout=TIMEOUT)
+
+        def piped_stdout():
+            child.expect_exact(">>> ")  # the prompt is on the terminal (stderr)
+            child.send("6 * 7" + ENTER)
+            child.expect_exact(">>> ")
+            child.send(":quit" + ENTER)
+            child.expect(pexpect.EOF)
+            child.close()
+            require(child.exitstatus == 0, f"exit status {child.exitstatus}")
+            with open(out_path) as f:
+                text = f.read()
+            require(text == "42\n", f"stdout holds {text!r}, not just the result")
+        check("with stdout redirected the prompt stays on the terminal and results go to stdout", piped_stdout)
     except (AssertionError, pexpect.TIMEOUT, pexpect.EOF) as error:
         print(f"FAILED after {len(passed)} passing checks: {type(error).__name__}: {error}")
         if session is not None:
