@@ -196,9 +196,25 @@ func formatBytes(_ n: Int) -> String {
 
 /// Seconds in the most readable unit.
 func formatSeconds(_ s: Double) -> String {
-    if s >= 1 { return formatFixed(s, 3) + " s" }
-    if s >= 1e-3 { return formatFixed(s * 1e3, 3) + " ms" }
-    return formatFixed(s * 1e6, 1) + " µs"
+    if s >= 1 { return formatSignificant(s) + " s" }
+    if s >= 1e-3 { return formatSignificant(s * 1e3) + " ms" }
+    if s >= 1e-6 { return formatSignificant(s * 1e6) + " µs" }
+    return formatSignificant(s * 1e9) + " ns"
+}
+
+/// `x` with three significant digits (`875`, `13.6`, `1.50`, `0.00312`); large values keep
+/// their integer digits, non-finite ones print as Python does.
+func formatSignificant(_ x: Double) -> String {
+    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+    if x == 0 { return "0" }
+    let magnitude = Int(floor(log10(abs(x))))
+    if magnitude >= 5 || magnitude < -4 {
+        // Scientific, as Python's '%.2e'.
+        let exponent = magnitude, mantissa = x / pow(10, Double(exponent))
+        return formatFixed(mantissa, 2) + "e" + (exponent < 0 ? "-" : "+") + (abs(exponent) < 10 ? "0" : "") + String(abs(exponent))
+    }
+    let digits = 2 - magnitude
+    return digits <= 0 ? String(Int(x.rounded())) : formatFixed(x, digits)
 }
 
 /// Fixed-point text with `digits` decimals.
@@ -267,11 +283,25 @@ extension Command {
 
     /// Whether two results agree: equal shapes with allclose, or a full batch Jacobian
     /// `[B, m, B, n]` whose diagonal blocks are the other's `[B, m, n]`, or equal element counts.
+    /// A disagreement says by how much: the largest absolute difference and the largest
+    /// relative one (`NO (max abs 0.84, rel 1.3)`).
     static func agreement(_ a: Tensor, _ b: Tensor) -> String {
         func close(_ x: [Double], _ y: [Double]) -> Bool {
             zip(x, y).allSatisfy { p, q in abs(p - q) <= 1e-6 + 1e-4 * abs(q) }
         }
-        if a.shape == b.shape { return close(a.doubles, b.doubles) ? "yes" : "NO" }
+        func verdict(_ x: [Double], _ y: [Double], _ yes: String) -> String {
+            if close(x, y) { return yes }
+            var absolute = 0.0, relative = 0.0
+            for (p, q) in zip(x, y) {
+                let d = abs(p - q)
+                if d.isNaN || d > absolute { absolute = d.isNaN ? .nan : d }
+                if q != 0 { relative = Swift.max(relative, d / abs(q)) } else if d > 0 { relative = .infinity }
+                if absolute.isNaN { break }
+            }
+            return "NO (max abs \(formatSignificant(absolute)), rel \(formatSignificant(relative)))"
+        }
+        func close(_ x: [Double], _ y: [Double], _ yes: String) -> String { verdict(x, y, yes) }
+        if a.shape == b.shape { return close(a.doubles, b.doubles, "yes") }
         /// A full Jacobian [B, M, B, N] against per-sample blocks [B, M, N].
         func diagonal(_ full: Tensor, _ blocks: Tensor) -> String? {
             guard full.rank == 4, blocks.rank == 3 else { return nil }
@@ -280,10 +310,10 @@ extension Command {
             let f = full.doubles
             var diag: [Double] = []
             for i in 0..<bsz { for r in 0..<mm { for c in 0..<n { diag.append(f[((i * mm + r) * bsz + i) * n + c]) } } }
-            return close(diag, blocks.doubles) ? "yes (diagonal blocks)" : "NO"
+            return close(diag, blocks.doubles, "yes (diagonal blocks)")
         }
         if let s = diagonal(a, b) ?? diagonal(b, a) { return s }
-        if a.elementCount == b.elementCount { return close(a.doubles, b.doubles) ? "yes (reshaped)" : "NO" }
+        if a.elementCount == b.elementCount { return close(a.doubles, b.doubles, "yes (reshaped)") }
         return "-"
     }
 }
