@@ -11,7 +11,7 @@ import Tensor
 /// print(HeatMap.spy(J, color: false))
 /// ```
 public enum HeatMap {
-    /// The largest picture, in character cells.
+    /// The widest picture by default, in character cells.
     public static let maxColumns = 64
     /// The tallest picture, in character rows.
     public static let maxRows = 32
@@ -27,11 +27,13 @@ public enum HeatMap {
         }
     }
 
-    /// Downsampled cells: for each cell, the entry of largest magnitude (NaN wins) in its block.
-    static func cells(_ t: Tensor) -> (values: [[Double]], rows: Int, columns: Int, rowStep: Int, columnStep: Int) {
+    /// Downsampled cells: for each cell, the entry of largest magnitude (NaN wins) in its block;
+    /// at most `width` cells across.
+    static func cells(_ t: Tensor, width: Int) -> (values: [[Double]], rows: Int, columns: Int, rowStep: Int, columnStep: Int) {
         let (r, c) = folded(t.shape)
         let v = t.doubles
-        let rowStep = max(1, (r + maxRows - 1) / maxRows), columnStep = max(1, (c + maxColumns - 1) / maxColumns)
+        let width = max(8, width)
+        let rowStep = max(1, (r + maxRows - 1) / maxRows), columnStep = max(1, (c + width - 1) / width)
         let outRows = (r + rowStep - 1) / rowStep, outColumns = (c + columnStep - 1) / columnStep
         var grid = [[Double]](repeating: [Double](repeating: 0, count: outColumns), count: outRows)
         for i in 0..<r {
@@ -54,9 +56,10 @@ public enum HeatMap {
 
     /// A signed heat map: red for positive, blue for negative, brighter for larger magnitude
     /// (or `+ * #` and `- = %` in plain text), with a legend of the value range.
-    public static func render(_ t: Tensor, color: Bool) -> String {
+    /// `width`: the most character cells across (the REPL passes the terminal's width).
+    public static func render(_ t: Tensor, color: Bool, width: Int = maxColumns) -> String {
         guard t.elementCount > 0 else { return "heat map of an empty tensor \(formatShapeList(t.shape))" }
-        let (grid, r, c, rs, cs) = cells(t)
+        let (grid, r, c, rs, cs) = cells(t, width: width)
         let finite = t.doubles.filter { $0.isFinite }
         let scale = finite.map(abs).max() ?? 0
         var lines = [header(t, r, c, rs, cs, what: "heat map")]
@@ -84,9 +87,10 @@ public enum HeatMap {
     }
 
     /// The non-zero pattern: `█` (or `#`) where any entry of the cell is non-zero.
-    public static func spy(_ t: Tensor, color: Bool) -> String {
+    /// `width`: the most character cells across (the REPL passes the terminal's width).
+    public static func spy(_ t: Tensor, color: Bool, width: Int = maxColumns) -> String {
         guard t.elementCount > 0 else { return "spy of an empty tensor \(formatShapeList(t.shape))" }
-        let (grid, r, c, rs, cs) = cells(t)
+        let (grid, r, c, rs, cs) = cells(t, width: width)
         var lines = [header(t, r, c, rs, cs, what: "non-zero pattern")]
         for row in grid {
             lines.append("  " + row.map { $0 != 0 ? (color ? "\u{2588}" : "#") : (color ? "\u{00B7}" : ".") }.joined())

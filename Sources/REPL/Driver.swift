@@ -60,6 +60,7 @@ public final class Driver {
         interpreter = Interpreter(output: { s in fputs(s, stdout); fflush(stdout) },
                                   warn: { s in fputs("warning: " + s + "\n", stderr) })
         interpreter.useColor = Driver.colorWanted()
+        interpreter.terminalColumns = { Terminal.columns() }
         interpreter.stableOutput = stableOutput
     }
 
@@ -285,4 +286,15 @@ public enum Terminal {
     /// terminal stay interactive, with the prompt and line editing on the terminal (stderr)
     /// and the results on stdout.
     public static var isInteractive: Bool { isatty(0) != 0 }
+
+    /// The width to print for: the terminal's (stdout's, or stderr's when stdout is
+    /// redirected), else `COLUMNS`, else 80.
+    public static func columns(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        for fd: Int32 in [1, 2] where isatty(fd) != 0 {
+            var size = winsize()
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        }
+        if let text = environment["COLUMNS"], let n = Int(text), n > 0 { return n }
+        return 80
+    }
 }

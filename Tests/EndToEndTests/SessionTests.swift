@@ -20,19 +20,24 @@ final class SessionTests: XCTestCase {
                 if line.hasPrefix("# args:") { args += line.dropFirst(7).split(separator: " ").map(String.init) }
                 if line.hasPrefix("# exit:") { expectedStatus = Int32(line.dropFirst(7).trimmingCharacters(in: .whitespaces)) ?? 0 }
             }
-            let (output, status) = try runJacobi(args + [path])
-            XCTAssertEqual(status, expectedStatus, "\(script): exit status")
-            let golden = packageRoot.appendingPathComponent("sessions/" + script.replacingOccurrences(of: ".jac", with: ".out"))
-            if ProcessInfo.processInfo.environment["JACOBI_UPDATE_GOLDEN"] == "1" {
-                try output.write(to: golden, atomically: true, encoding: .utf8)
-                continue
-            }
-            guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
-                XCTFail("\(script): no golden transcript at \(golden.path); run with JACOBI_UPDATE_GOLDEN=1")
-                continue
-            }
-            if output != expected {
-                XCTFail("\(script): transcript differs from \(golden.lastPathComponent):\n" + firstDifference(output, expected))
+            // Sessions that draw pictures are checked at a second width too (NAME.cols200.out).
+            let widths = text.contains(":spy") || text.contains(":heat") || text.contains("heatmap(") ? ["80", "200"] : ["80"]
+            for width in widths {
+                let (output, status) = try runJacobi(args + [path], environment: ["COLUMNS": width])
+                XCTAssertEqual(status, expectedStatus, "\(script): exit status")
+                let suffix = width == "80" ? ".out" : ".cols\(width).out"
+                let golden = packageRoot.appendingPathComponent("sessions/" + script.replacingOccurrences(of: ".jac", with: suffix))
+                if ProcessInfo.processInfo.environment["JACOBI_UPDATE_GOLDEN"] == "1" {
+                    try output.write(to: golden, atomically: true, encoding: .utf8)
+                    continue
+                }
+                guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+                    XCTFail("\(script): no golden transcript at \(golden.path); run with JACOBI_UPDATE_GOLDEN=1")
+                    continue
+                }
+                if output != expected {
+                    XCTFail("\(script) at \(width) columns: transcript differs from \(golden.lastPathComponent):\n" + firstDifference(output, expected))
+                }
             }
         }
     }
@@ -102,10 +107,12 @@ func jacobiBinary() throws -> URL {
 }
 
 /// Runs jacobi in the package root; returns stdout+stderr merged and the exit status.
-func runJacobi(_ args: [String], stdin: String = "") throws -> (String, Int32) {
+func runJacobi(_ args: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (String, Int32) {
     let p = Process()
     p.executableURL = try jacobiBinary()
     p.arguments = args
+    // A fixed output width (pictures follow it), whatever the developer's shell exports.
+    p.environment = ProcessInfo.processInfo.environment.merging(["COLUMNS": "80"].merging(environment) { $1 }) { $1 }
     p.currentDirectoryURL = packageRoot
     let out = Pipe(), input = Pipe()
     p.standardOutput = out

@@ -41,4 +41,12 @@ final class HeatMapTests: XCTestCase {
         XCTAssertEqual(lines.count, 1 + 29 + 1)
         XCTAssertTrue(lines[1 + 150 / 7].hasSuffix("#"))
     }
+
+    func testPicturesFollowTheGivenWidth() {
+        let t = Tensor(shape: [10, 150], float64: [Double](repeating: 1, count: 1500))
+        let narrow = HeatMap.spy(t, color: false, width: 50).split(separator: "\n")
+        XCTAssertEqual(narrow[1].count, 2 + 50, "3 entries per cell in 50 cells")
+        let wide = HeatMap.spy(t, color: false, width: 196).split(separator: "\n")
+        XCTAssertEqual(wide[1].count, 2 + 150, "one entry per cell when the terminal is wide enough")
+    }
 }

@@ -53,6 +53,9 @@ public final class Interpreter {
     /// Whether pictures (heat maps) may use ANSI colours: set by the REPL when stdout is a
     /// terminal, `NO_COLOR` is not set and `TERM` is not `dumb`.
     public var useColor = false
+    /// The output's width in columns, for pictures: the REPL asks the terminal, else `COLUMNS`,
+    /// else 80.
+    public var terminalColumns: () -> Int = { 80 }
     /// Programs whose estimated peak memory exceeds this many bytes are refused before they
     /// run (`:set memlimit`); half the machine's memory by default.
     public var memoryLimit = defaultMemoryLimit() {
