@@ -127,7 +127,9 @@ extension Driver {
             if let dot = word.lastIndex(of: ".") {
                 let base = String(word[..<dot]), partial = String(word[word.index(after: dot)...])
                 guard let value = try? interpreter.run(quietly: base) else { return [] }
-                return Set(attributeNames(of: value)).filter { $0.hasPrefix(partial) }.sorted().map { base + "." + $0 }
+                // Children named by index (`Sequential`'s "0", "1") are reached as net.block1[0].
+                return Set(attributeNames(of: value)).filter { $0.hasPrefix(partial) }.sorted()
+                    .map { $0.first?.isNumber == true ? base + "[" + $0 + "]" : base + "." + $0 }
             }
             var names = Set(interpreter.registry.names)
             names.formUnion(interpreter.globals.variables.keys)

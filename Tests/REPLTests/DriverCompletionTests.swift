@@ -14,6 +14,8 @@ final class DriverCompletionTests: XCTestCase {
         XCTAssertTrue(d.completions(for: "x.su").contains("x.sum"))
         XCTAssertEqual(d.completions(for: "net.bl"), ["net.block1"])
         XCTAssertEqual(d.completions(for: "net.head.we"), ["net.head.weight"])
+        XCTAssertTrue(d.completions(for: "net.block1.").contains("net.block1[0]"), "\(d.completions(for: "net.block1."))")
+        XCTAssertFalse(d.completions(for: "net.block1.").contains("net.block1.0"))
         XCTAssertEqual(d.completions(for: "torch.func.jacf"), ["torch.func.jacfwd"])
         XCTAssertEqual(d.completions(for: ":he"), [":heat", ":help"])
         XCTAssertEqual(d.completions(for: ":hi"), [":history"])

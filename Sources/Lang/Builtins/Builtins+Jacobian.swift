@@ -89,7 +89,18 @@ extension Interpreter {
         func refusal(_ needed: Int) -> PythonError {
             var hint = "raise the limit with :set memlimit"
             if flat.leaves.count == 1, let alt = perSampleJacobianPeak(g, flat.leaves[0]) {
-                hint = "if samples do not interact, vmap(jacrev(f))(x) gives the [B, m, n] diagonal blocks and needs \(formatByteCount(alt)); or " + hint
+                let batch = flat.leaves[0].shape[0]
+                if alt <= memoryLimit || batch <= 1 {
+                    hint = "if samples do not interact, vmap(jacrev(f))(x) gives the [B, m, n] diagonal blocks and needs \(formatByteCount(alt)); or " + hint
+                } else {
+                    // That too is over the limit: chunks of the batch, with their figure.
+                    // A power of two, as vmap's own chunking picks (the estimate has a fixed part).
+                    let fits = Swift.max(1, Int(Double(batch) * Double(memoryLimit) / Double(alt) * 0.9))
+                    let chunk = 1 << (Int.bitWidth - 1 - fits.leadingZeroBitCount)
+                    let perChunk = Int(Double(alt) * Double(chunk) / Double(batch))
+                    hint = "if samples do not interact, vmap(jacrev(f))(x) gives the [B, m, n] diagonal blocks but needs \(formatByteCount(alt)), "
+                        + "also over the limit; vmap(jacrev(f), chunk_size=\(chunk))(x) runs \(chunk) samples at a time and needs about \(formatByteCount(perChunk)); or " + hint
+                }
             }
             return PythonError(.MemoryError, "jacobian: the full Jacobian would need \(formatByteCount(needed)), over the memory limit of \(formatByteCount(memoryLimit))",
                               at: a.range, hint: hint)
