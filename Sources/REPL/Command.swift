@@ -21,7 +21,9 @@ struct Command {
             Command(name: "help", aliases: ["h", "?"], usage: ":help [name]", summary: "commands and builtins, or help on one name") { arg in
                 if arg.isEmpty {
                     var lines = ["Commands:"]
-                    for c in d.commands { lines.append("  " + c.usage.padded(to: 21) + " " + c.summary) }
+                    // One column for the usages, as wide as the longest.
+                    let column = d.commands.map(\.usage.count).max() ?? 0
+                    for c in d.commands { lines.append("  " + c.usage.padded(to: column) + "  " + c.summary) }
                     lines.append("")
                     lines.append(interp.helpText(nil))
                     lines.append("")

@@ -100,10 +100,10 @@ extension Interpreter {
 
     private func wrapped(_ topic: String, _ names: [String]) -> String {
         var lines = ["  \(topic):"]
-        var line = "    "
+        var line = "  "
         for n in names {
-            if line.count + n.count + 2 > 78 { lines.append(line); line = "    " }
-            line += n + "  "
+            if line.count + n.count + 2 > 78 { lines.append(line); line = "  " }
+            line += "  " + n
         }
         lines.append(line)
         return lines.joined(separator: "\n")
