@@ -302,8 +302,7 @@ extension Command {
             }
             return "NO (max abs \(formatSignificant(absolute)), rel \(formatSignificant(relative)))"
         }
-        func close(_ x: [Double], _ y: [Double], _ yes: String) -> String { verdict(x, y, yes) }
-        if a.shape == b.shape { return close(a.doubles, b.doubles, "yes") }
+        if a.shape == b.shape { return verdict(a.doubles, b.doubles, "yes") }
         /// A full Jacobian [B, M, B, N] against per-sample blocks [B, M, N].
         func diagonal(_ full: Tensor, _ blocks: Tensor) -> String? {
             guard full.rank == 4, blocks.rank == 3 else { return nil }
@@ -312,10 +311,10 @@ extension Command {
             let f = full.doubles
             var diag: [Double] = []
             for i in 0..<bsz { for r in 0..<mm { for c in 0..<n { diag.append(f[((i * mm + r) * bsz + i) * n + c]) } } }
-            return close(diag, blocks.doubles, "yes (diagonal blocks)")
+            return verdict(diag, blocks.doubles, "yes (diagonal blocks)")
         }
         if let s = diagonal(a, b) ?? diagonal(b, a) { return s }
-        if a.elementCount == b.elementCount { return close(a.doubles, b.doubles, "yes (reshaped)") }
+        if a.elementCount == b.elementCount { return verdict(a.doubles, b.doubles, "yes (reshaped)") }
         return "-"
     }
 }

@@ -17,7 +17,7 @@ public enum Eval {
     /// Applies `primitive` to concrete `inputs`.
     static func apply(_ primitive: Primitive, _ x: [Tensor]) throws -> [Tensor] {
         applications.add(1, ordering: .relaxed)
-        if let largest = try checkMemory(primitive, x), largest >= detachElements {
+        if try checkMemory(primitive, x) >= detachElements {
             // One long kernel loop (elementwise, reduction, copy): interruptible from outside.
             return try Cancellation.runInterruptibly { try run(primitive, x) }
         }
@@ -53,9 +53,10 @@ public enum Eval {
 
     /// Refuses, before its kernel allocates, a primitive whose result would exceed the session's
     /// memory limit. Only primitives whose result can be larger than their inputs are checked.
-    /// Returns the element count of the largest operand or result when the kernel is a long
-    /// loop worth running interruptibly (nil for GEMM and LAPACK, which handle it themselves).
-    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor]) throws -> Int? {
+    /// Returns the element count that decides whether the kernel, one long loop, runs
+    /// interruptibly (0 when no worker is needed: O(1) views, and GEMM and LAPACK, which decide
+    /// for themselves).
+    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor]) throws -> Int {
         let largestInput = x.reduce(0) { Swift.max($0, $1.elementCount) }
         let result: TensorType
         switch primitive {
@@ -64,22 +65,18 @@ public enum Eval {
         case .binary, .compare, .select:
             guard x.contains(where: { $0.shape != x[0].shape }) else { return largestInput }
             fallthrough
-        case .pad, .concatenate:
+        case .pad, .concatenate, .dotGeneral:
             // A malformed call is the kernel's to report, with its own message.
-            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return nil }
+            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return 0 }
             result = types[0]
-        case .dotGeneral:
-            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return nil }
-            try MemoryBudget.check(elements: types[0].shape.elementCount, bytesPerElement: types[0].dtype.byteSize,
-                                   what: "a result of shape \(types[0].shape) (\(types[0].dtype))")
-            return nil
-        case .linalg:
-            return nil
-        case .unary, .convert, .stopGradient, .reshape, .transpose, .slice, .reduce, .argReduce:
+        case .linalg, .reshape, .stopGradient:
+            return 0
+        case .unary, .convert, .transpose, .slice, .reduce, .argReduce:
             return largestInput
         }
         try MemoryBudget.check(elements: result.shape.elementCount, bytesPerElement: result.dtype.byteSize,
                                what: "a result of shape \(result.shape) (\(result.dtype))")
+        if case .dotGeneral = primitive { return 0 }
         return Swift.max(largestInput, result.shape.elementCount)
     }
 }
