@@ -169,6 +169,7 @@ static char *jc_prompt_callback(EditLine *el) {
 }
 
 static unsigned char jc_complete_command(EditLine *el, int ch);
+static unsigned char jc_search_command(EditLine *el, int ch);
 
 jc_editor *jc_editor_create(const char *program, FILE *in, FILE *out, FILE *err) {
     if (in == NULL)
@@ -217,6 +218,9 @@ jc_editor *jc_editor_create(const char *program, FILE *in, FILE *out, FILE *err)
     el_set(el, EL_ADDFN, "jc-complete", "Complete the word before the cursor",
            jc_complete_command);
     el_set(el, EL_BIND, "^I", "jc-complete", NULL);
+    el_set(el, EL_ADDFN, "jc-search", "Search the history backwards as you type",
+           jc_search_command);
+    el_set(el, EL_BIND, "^R", "jc-search", NULL);
 
     /* Keys many terminals send that libedit may not map from termcap. */
     el_set(el, EL_BIND, "\\e[H", "ed-move-to-beg", NULL);     /* Home */
@@ -541,5 +545,140 @@ static unsigned char jc_complete_command(EditLine *el, int ch) {
     free(line);
     free(before);
     jc_remember_tab_state(editor);
+    return result;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reverse incremental history search (Ctrl-R)                               */
+/* ------------------------------------------------------------------------- */
+
+/* The query grows by one character at a time; at most this many bytes. */
+#define JC_SEARCH_QUERY_MAX 256
+
+/* The `skip`-th newest single-line history entry containing `query` (a copy), or NULL. */
+static char *jc_search_match(jc_editor *editor, const char *query, int skip) {
+    HistEvent event;
+    /* In libedit, H_FIRST is the newest entry and H_NEXT steps towards older ones. */
+    for (int rc = history(editor->history, &event, H_FIRST); rc >= 0;
+         rc = history(editor->history, &event, H_NEXT)) {
+        const char *entry = event.str;
+        if (entry == NULL || strchr(entry, '\n') != NULL || strstr(entry, query) == NULL)
+            continue;
+        if (skip-- == 0)
+            return strdup(entry);
+    }
+    return NULL;
+}
+
+/* Draws the search line over the current screen line, cut to the terminal's width. */
+static void jc_search_draw(jc_editor *editor, const char *query, const char *match, int failed) {
+    int columns = 0;
+    if (el_get(editor->el, EL_GETTC, "co", &columns) != 0 || columns <= 0)
+        columns = 80;
+    FILE *out = editor->out;
+    fputs("\r\x1b[K", out);
+    int used = fprintf(out, "(%sreverse-i-search)`%s': ", failed ? "failed " : "", query);
+    int room = columns - 1 - (used > 0 ? used : 0);
+    if (match != NULL && room > 0) {
+        size_t length = strlen(match);
+        if (length > (size_t)room) {
+            length = (size_t)room;
+            while (length > 0 && ((unsigned char)match[length] & 0xC0) == 0x80)
+                length--; /* never cut inside a UTF-8 sequence */
+        }
+        fwrite(match, 1, length, out);
+    }
+    fflush(out);
+}
+
+/* Replaces the whole line being edited with `text`. */
+static void jc_replace_line(EditLine *el, const char *text) {
+    const LineInfo *info = el_line(el);
+    el_cursor(el, jc_char_count(info->cursor, (size_t)(info->lastchar - info->cursor)));
+    info = el_line(el);
+    int chars = jc_char_count(info->buffer, (size_t)(info->lastchar - info->buffer));
+    if (chars > 0)
+        el_deletestr(el, chars);
+    if (*text != '\0')
+        el_insertstr(el, text);
+}
+
+/* The libedit user function bound to ^R: as readline's reverse-i-search. Typing extends the
+ * query and shows the newest matching history line; ^R again goes to an older match;
+ * Backspace shortens the query; Enter runs the match; ^G or ^C give the original line back;
+ * any other key keeps the match on the line and then acts as usual (arrows, ^A, ^E). */
+static unsigned char jc_search_command(EditLine *el, int ch) {
+    (void)ch;
+    jc_editor *editor = jc_editor_of(el);
+    if (editor == NULL)
+        return CC_ERROR;
+    const LineInfo *info = el_line(el);
+    char *original = strndup(info->buffer, (size_t)(info->lastchar - info->buffer));
+    if (original == NULL)
+        return CC_ERROR;
+    char query[JC_SEARCH_QUERY_MAX + 1] = "";
+    size_t query_length = 0;
+    int skip = 0, failed = 0;
+    char *match = NULL;
+    char *shown = NULL; /* the last successful match: stays on screen while a query fails */
+    jc_search_draw(editor, query, NULL, 0);
+
+    unsigned char result = CC_REDISPLAY;
+    const char *keep = NULL; /* the line to leave in the editor */
+    for (;;) {
+        char key = 0;
+        int got = el_getc(el, &key);
+        if (got != 1 || key == '\a' /* ^G */ || key == '\x03' /* ^C */) {
+            keep = original;
+            jc_clear_interrupt(); /* a ^C here cancels the search, nothing else */
+            break;
+        }
+        if (key == '\r' || key == '\n') {
+            keep = shown != NULL ? shown : original;
+            el_push(el, "\n"); /* run it, as readline does */
+            break;
+        }
+        if (key == '\x12' /* ^R */) {
+            skip += 1;
+        } else if (key == '\x7f' || key == '\b') {
+            if (query_length > 0)
+                query[--query_length] = '\0';
+            skip = 0;
+        } else if ((unsigned char)key >= 0x20) {
+            if (query_length < JC_SEARCH_QUERY_MAX) {
+                query[query_length++] = key;
+                query[query_length] = '\0';
+            }
+            skip = 0;
+        } else {
+            /* Another control key: keep the match and let the key act on it. */
+            keep = shown != NULL ? shown : original;
+            char pushed[2] = {key, '\0'};
+            el_push(el, pushed);
+            break;
+        }
+        free(match);
+        match = query_length > 0 ? jc_search_match(editor, query, skip) : NULL;
+        if (match == NULL && skip > 0 && query_length > 0) {
+            skip -= 1; /* no older match: stay on this one */
+            match = jc_search_match(editor, query, skip);
+        }
+        failed = query_length > 0 && match == NULL;
+        if (match != NULL) {
+            free(shown);
+            shown = strdup(match);
+        } else if (query_length == 0) {
+            free(shown);
+            shown = NULL;
+        }
+        jc_search_draw(editor, query, shown, failed);
+    }
+    /* Leave the screen line blank at column 0: libedit redraws the prompt and line there. */
+    fputs("\r\x1b[K", editor->out);
+    fflush(editor->out);
+    jc_replace_line(el, keep);
+    free(match);
+    free(shown);
+    free(original);
     return result;
 }

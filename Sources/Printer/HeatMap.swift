@@ -62,7 +62,7 @@ public enum HeatMap {
         let (grid, r, c, rs, cs) = cells(t, width: width)
         let finite = t.doubles.filter { $0.isFinite }
         let scale = finite.map(abs).max() ?? 0
-        var lines = [header(t, r, c, rs, cs, what: "heat map")]
+        var lines = [TextWrap.words(header(t, r, c, rs, cs, what: "heat map"), width: width + 4)]
         let positive: [String] = color ? ["\u{1B}[48;5;224m \u{1B}[0m", "\u{1B}[48;5;210m \u{1B}[0m", "\u{1B}[48;5;203m \u{1B}[0m", "\u{1B}[48;5;160m \u{1B}[0m"]
                                        : [".", "+", "*", "#"]
         let negative: [String] = color ? ["\u{1B}[48;5;189m \u{1B}[0m", "\u{1B}[48;5;111m \u{1B}[0m", "\u{1B}[48;5;69m \u{1B}[0m", "\u{1B}[48;5;25m \u{1B}[0m"]
@@ -82,7 +82,7 @@ public enum HeatMap {
         var legend = "  range [\(short(finite.min() ?? 0)), \(short(finite.max() ?? 0))]; "
         legend += color ? "red > 0, blue < 0, blank = 0" : "+ * # > 0, - = % < 0 (by |value| / \(short(scale))), . , tiny, blank = 0"
         if nan > 0 { legend += "; ? = NaN (\(nan))" }
-        lines.append(legend)
+        lines.append(TextWrap.words(legend, width: width + 4, indent: "    "))
         return lines.joined(separator: "\n")
     }
 
@@ -91,7 +91,7 @@ public enum HeatMap {
     public static func spy(_ t: Tensor, color: Bool, width: Int = maxColumns) -> String {
         guard t.elementCount > 0 else { return "spy of an empty tensor \(formatShapeList(t.shape))" }
         let (grid, r, c, rs, cs) = cells(t, width: width)
-        var lines = [header(t, r, c, rs, cs, what: "non-zero pattern")]
+        var lines = [TextWrap.words(header(t, r, c, rs, cs, what: "non-zero pattern"), width: width + 4)]
         for row in grid {
             lines.append("  " + row.map { $0 != 0 ? (color ? "\u{2588}" : "#") : (color ? "\u{00B7}" : ".") }.joined())
         }

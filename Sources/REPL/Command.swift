@@ -23,21 +23,29 @@ struct Command {
                     var lines = ["Commands:"]
                     // One column for the usages, as wide as the longest.
                     let column = d.commands.map(\.usage.count).max() ?? 0
-                    for c in d.commands { lines.append("  " + c.usage.padded(to: column) + "  " + c.summary) }
+                    let width = Terminal.columns(), indent = String(repeating: " ", count: column + 4)
+                    for c in d.commands {
+                        lines.append(TextWrap.words("  " + c.usage.padded(to: column) + "  " + c.summary, width: width, indent: indent))
+                    }
                     lines.append("")
                     lines.append(interp.helpText(nil))
                     lines.append("")
-                    lines.append("Namespaces torch., torch.func., functorch., torch.autograd.functional., torch.linalg., torch.nn.,")
-                    lines.append("jax. and jax.numpy./jnp. all name the same builtins, so pasted lines run.")
-                    lines.append("")
-                    lines.append("Nothing ends a session: mistakes are errors with their place, one memory limit (:set memlimit)")
-                    lines.append("covers tensors, lists, strings, file loads and traced programs (MemoryError), Ctrl-C stops any")
-                    lines.append("computation at once, and every input is journalled in \(Journal.defaultDirectory()) until a clean exit.")
-                    d.write(lines.joined(separator: "\n") + "\n")
+                    let prose = ["Keys: TAB completes, Ctrl-R searches the history (reverse-i-search), Ctrl-C stops a line or any "
+                                 + "computation, Ctrl-D leaves. Help taller than the terminal goes through $PAGER (else less -FRX; "
+                                 + "PAGER=cat turns it off).",
+                                 "",
+"Namespaces torch., torch.func., functorch., torch.autograd.functional., torch.linalg., torch.nn., "
+                                 + "jax. and jax.numpy./jnp. all name the same builtins, so pasted lines run.",
+                                 "",
+                                 "Nothing ends a session: mistakes are errors with their place, one memory limit (:set memlimit) "
+                                 + "covers tensors, lists, strings, file loads and traced programs (MemoryError), Ctrl-C stops any "
+                                 + "computation at once, and every input is journalled in \(Journal.defaultDirectory()) until a clean exit."]
+                    lines += prose.map { TextWrap.words($0, width: min(width, 100), indent: "") }
+                    d.page(lines.joined(separator: "\n") + "\n")
                 } else if let c = d.commands.first(where: { ":" + $0.name == arg || $0.name == arg }) {
                     d.write("\(c.usage)\n  \(c.summary)\n")
                 } else {
-                    d.write(interp.helpText(.string(arg)) + "\n")
+                    d.page(interp.helpText(.string(arg)) + "\n")
                 }
             },
             Command(name: "vars", usage: ":vars", summary: "variables: name, kind, shape, dtype, memory") { _ in
@@ -169,22 +177,10 @@ extension String {
     func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }
 
-/// A plain text table with a header rule.
-func table(_ header: [String], _ rows: [[String]]) -> String {
-    let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
-    func line(_ cells: [String]) -> String {
-        zip(cells, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trimmingTrailingSpaces()
-    }
-    return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
-        .joined(separator: "\n")
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
-    }
+/// A plain text table with a header rule, as wide as the terminal allows (records when the
+/// aligned table would not fit).
+func table(_ header: [String], _ rows: [[String]], indent: String = "") -> String {
+    TextWrap.table(header, rows, width: Terminal.columns(), indent: indent)
 }
 
 /// `1536` -> `1.5 KB`.

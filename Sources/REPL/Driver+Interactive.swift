@@ -15,6 +15,7 @@ extension Driver {
         editor.pathCommands = [":load", ":save"]
         interpreter.shouldStop = { Interrupt.pending }
         let bar = ProgressBar()
+        pagesOutput = isatty(1) != 0
         interpreter.progress = { done, total in bar.update(done, total) }
         // Whatever is printed first erases the bar, so results never share its line.
         let (output, warn, errors, driverErrors) = (interpreter.output, interpreter.warn, interpreter.errorOutput, errorOutput)

@@ -42,6 +42,9 @@ public final class Driver {
     public private(set) var exitStatus: Int32?
     /// Where diagnostics go (stderr by default).
     var errorOutput: (String) -> Void = { fputs($0, stderr) }
+    /// Long output (`:help`) goes through a pager: set at an interactive prompt with stdout on a
+    /// terminal.
+    var pagesOutput = false
     /// The command table.
     lazy var commands: [Command] = Command.all(for: self)
 
@@ -65,6 +68,12 @@ public final class Driver {
     }
 
     func write(_ s: String) { interpreter.output(s) }
+
+    /// Writes text that may be long: through the pager when `pagesOutput` is set and the text
+    /// is taller than the terminal (see ``Pager``), else as `write` does.
+    func page(_ s: String) {
+        if pagesOutput { Pager.show(s, rows: Terminal.rows(), write: write) } else { write(s) }
+    }
 
     // MARK: - Scripts
 
@@ -177,7 +186,7 @@ public final class Driver {
 
     /// Prints a diagnostic with its place and caret.
     func report(_ d: Diagnostic, source: String, file: String) {
-        var text = d.render(source: source, file: file)
+        var text = d.render(source: source, file: file, width: Terminal.columns())
         // The working directory differs between clones: mask it for golden transcripts.
         if stableOutput, let cwd = currentDirectory() { text = text.replacingOccurrences(of: cwd, with: "<cwd>") }
         errorOutput(text + "\n")
@@ -290,11 +299,22 @@ public enum Terminal {
     /// The width to print for: the terminal's (stdout's, or stderr's when stdout is
     /// redirected), else `COLUMNS`, else 80.
     public static func columns(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        size(\.ws_col, else: "COLUMNS", 80, environment)
+    }
+
+    /// The terminal's height in lines (stdout's, else stderr's), else `LINES`, else 24.
+    public static func rows(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        size(\.ws_row, else: "LINES", 24, environment)
+    }
+
+    /// One dimension of the terminal (stdout's, else stderr's), else the variable, else the default.
+    private static func size(_ dimension: KeyPath<winsize, UInt16>, else variable: String, _ fallback: Int,
+                             _ environment: [String: String]) -> Int {
         for fd: Int32 in [1, 2] where isatty(fd) != 0 {
             var size = winsize()
-            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size[keyPath: dimension] > 0 { return Int(size[keyPath: dimension]) }
         }
-        if let text = environment["COLUMNS"], let n = Int(text), n > 0 { return n }
-        return 80
+        if let text = environment[variable], let n = Int(text), n > 0 { return n }
+        return fallback
     }
 }

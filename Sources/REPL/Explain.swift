@@ -117,7 +117,9 @@ enum Explain {
             rows.append(["jacobian(\(r.function), \(r.input)) (looped)", formatShapeList(Shape(yo.shape.dims + xo.shape.dims)),
                          ProgramPrinter.formatCount(Cost.flops(g) * mTotal) + " (\(mTotal) passes)", formatBytes(mTotal * nTotal * xo.dtype.byteSize)])
         }
-        lines.append(table(["way", "result", "flops", "peak memory"], rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        let width = Terminal.columns()
+        lines = lines.map { TextWrap.words($0, width: width, indent: "  ") }
+        lines.append(table(["way", "result", "flops", "peak memory"], rows, indent: "  "))
         return lines.joined(separator: "\n")
     }
 }

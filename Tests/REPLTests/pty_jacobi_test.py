@@ -35,7 +35,7 @@ INTERRUPT_LIMIT = 2.0
 KERNEL_INTERRUPT_LIMIT = 0.5
 
 # Keys, as a terminal sends them.
-CTRL_A, CTRL_C, CTRL_D = "\x01", "\x03", "\x04"
+CTRL_A, CTRL_C, CTRL_D, CTRL_G, CTRL_R = "\x01", "\x03", "\x04", "\x07", "\x12"
 UP = "\x1b[A"
 TAB = "\t"
 ENTER = "\r"
@@ -76,7 +76,7 @@ def require_match(pattern, text, what):
 class Session:
     """One run of jacobi on a fresh pseudo-terminal, with its own state directory."""
 
-    def __init__(self, binary, state_home, home, cwd):
+    def __init__(self, binary, state_home, home, cwd, dimensions=(40, 120), extra_env=None):
         env = dict(os.environ)
         env.update({
             "XDG_STATE_HOME": state_home,  # history goes to $XDG_STATE_HOME/jacobi/history
@@ -84,10 +84,12 @@ class Session:
             "TERM": "xterm",
             "LANG": "C.UTF-8",
         })
-        for name in ("EDITRC", "LC_ALL", "COLUMNS", "LINES"):
+        for name in ("EDITRC", "LC_ALL", "COLUMNS", "LINES", "PAGER"):
             env.pop(name, None)
+        env["PAGER"] = "cat"  # no pager unless a check asks for one
+        env.update(extra_env or {})
         self.transcript = ""
-        self.child = pexpect.spawn(binary, [], env=env, cwd=cwd, dimensions=(40, 120),
+        self.child = pexpect.spawn(binary, [], env=env, cwd=cwd, dimensions=dimensions,
                                    encoding="utf-8", codec_errors="replace", timeout=TIMEOUT)
 
     def type(self, keys):
@@ -282,7 +284,7 @@ def run(binary):
 
         def error_report():
             output = s.enter("x @ tensor([1., 2., 3.])")
-            require_match(r"error: .*\n\s*x @ tensor\(\[1\., 2\., 3\.\]\)\n\s*\^~*\n", output,
+            require_match(r"error: [^\n]*(?:\n  [^\n]*)*\nx @ tensor\(\[1\., 2\., 3\.\]\)\n\^~*\n", output,
                           "the error with its line and caret")
             require_match(r"\ntensor\(\[2\., 3\.\]\)\n", s.enter("x + 1"), "the session after the error")
         check("an error prints a message with a caret and the session continues", error_report)
@@ -319,6 +321,47 @@ def run(binary):
         s.prompt()
         check("history saved at Ctrl-D is recalled in the next run",
               lambda: require_match(r"\nfrom the second run\n", s.enter(UP), "the recalled print"))
+
+        def reverse_search():
+            s.type(CTRL_R)
+            s.expect_exact("(reverse-i-search)`': ")
+            s.type("first r")
+            s.expect_exact("(reverse-i-search)`first r': print(\"from the first run\")")
+            output = s.enter("")  # Enter runs the match, shown after the prompt
+            # The prompt is redrawn with the match on the search's line.
+            require_match(r'^>>> print\("from the first run"\)\nfrom the first run\n$', output, "the match ran")
+            s.type(CTRL_R + "$$$")
+            s.expect_exact("(failed reverse-i-search)`$$$': ")
+            s.type(CTRL_G)  # gives the line back: empty
+            require_match(r"^>>> 3 \+ 4\n7\n$", s.enter("3 + 4"), "typing after a cancelled search")
+            s.type(CTRL_R + "3 +")
+            s.expect_exact("`3 +': 3 + 4")
+            s.type(CTRL_C)  # cancels the search only: no KeyboardInterrupt, nothing stopped later
+            require_match(r"^>>> 2 \+ 3\n5\n$", s.enter("2 + 3"), "typing after a search cancelled with Ctrl-C")
+            s.type(CTRL_R + "3 +" + "\x05" + " * 10")  # Ctrl-E keeps the match and moves to its end
+            require_match(r">>> 3 \+ 4 \* 10\n43\n$", s.enter(""), "the match edited after the search")
+        check("Ctrl-R searches the history as readline does (matches, fails, cancels, edits)", reverse_search)
+
+        def progress_bar():
+            require("error" not in s.enter("a = randn(2500, 2500)"), "randn")
+            s.enter("quick = vmap(lambda r: (r @ a).sum())(a[:8]).shape")
+            require("Ctrl-C stops" not in s.child.before, "a progress bar for work under a second: "
+                    + repr(s.child.before))
+            started = time.monotonic()
+            output = s.enter("vmap(lambda r: tanh(tanh(tanh(tanh(tanh(tanh(tanh(tanh(r @ a) @ a) @ a) @ a) @ a) @ a) @ a) @ a)"
+                             ".sum())(a).shape")
+            elapsed = time.monotonic() - started
+            raw = s.child.before
+            require_match(r"torch\.Size\(\[2500\]\)", output, "the result")
+            if elapsed < 1.2:
+                notes.append(f"the progress-bar check was skipped: the work took only {elapsed:.2f} s")
+                return
+            require_match(r"\[#{30}\] 100%  \(Ctrl-C stops\)\r\x1b\[Ktorch\.Size", raw,
+                          "the bar drawn full, then erased before the result")
+            require(raw.count("Ctrl-C stops") >= 1, "no bar for work of more than a second")
+            notes.append(f"the progress bar showed for work of {elapsed:.2f} s and was erased")
+        check("a progress bar only for work over a second, full at the end, erased before the result",
+              progress_bar)
 
         def interrupt_matmul():
             output = s.enter("a = randn(3000, 3000)")
@@ -392,6 +435,72 @@ def run(binary):
             s.child.expect(pexpect.EOF)
             s.child.close()
         check("a fatal signal prints one line pointing at the journal", crash_notice)
+        session = None
+
+        # ---- 60 and 200 columns: output fits the terminal; long output is paged ---------------
+        setup = ["net = nn.Sequential(nn.Linear(50, 8), nn.Tanh(), nn.Linear(8, 3))", "x = randn(6, 50)"]
+
+        def longest_line(output):
+            # The first line is the echo of the input.
+            return max(len(line) for line in output.split("\n")[1:])
+
+        session = Session(binary, state_home, home, cwd, dimensions=(24, 60),
+                          extra_env={"PAGER": "sed s/^/paged:/"})
+        s = session
+        s.prompt()
+
+        def narrow_terminal():
+            for line in setup:
+                require("error" not in s.enter(line), line)
+            for command in (":spy jacobian(net, x)", ":heat jacobian(net, x)",
+                            ":compare jacobian(net, x), vmap(jacrev(net))(x)",
+                            ":explain vmap(jacrev(net))(x)", "x @ randn(3, 7)"):
+                output = s.enter(command)
+                require(longest_line(output) <= 60,
+                        f"{command} at 60 columns has a line of {longest_line(output)}: {output!r}")
+            hint = s.enter("x @ randn(3, 7)")
+            require("second-to-last" in hint.split(), f"a word of the hint was broken: {hint!r}")
+        check("at 60 columns pictures, tables, explanations and errors fit, words unbroken", narrow_terminal)
+
+        def pager():
+            output = s.enter(":help")
+            lines = [line for line in output.split("\n")[1:] if line]
+            require(len(lines) > 24 and all(line.startswith("paged:") for line in lines),
+                    f":help taller than the terminal did not go through $PAGER: {output!r}")
+            short = s.enter(":help :load")
+            require("paged:" not in short and ":load" in short, f"a short help was paged: {short!r}")
+        check("help taller than the terminal goes through the pager ($PAGER), short help does not", pager)
+
+        def save_refuses():
+            mine = os.path.join(cwd, "mine.jac")
+            with open(mine, "w") as f:
+                f.write("# written by hand\n")
+            output = s.enter(":save mine.jac")
+            require_match(r"error: .*mine\.jac[\s\S]*:save!", output, ":save over a file it did not write")
+            with open(mine) as f:
+                require(f.read() == "# written by hand\n", "the user's file was changed")
+            require("error" not in s.enter(":save! mine.jac"), ":save! replaces it")
+            with open(mine) as f:
+                require("x = randn(6, 50)" in f.read(), "the session was not saved by :save!")
+        check(":save refuses to replace a file it did not write; :save! does", save_refuses)
+        s.type(":quit" + ENTER)
+        s.finish()
+
+        session = Session(binary, state_home, home, cwd, dimensions=(50, 200))
+        s = session
+        s.prompt()
+
+        def wide_terminal():
+            for line in setup:
+                s.enter(line)
+            output = s.enter(":spy jacobian(net, x)")
+            require(120 < longest_line(output) <= 200,
+                    f":spy at 200 columns is {longest_line(output)} wide: {output!r}")
+            table = s.enter(":compare jacobian(net, x), vmap(jacrev(net))(x)")
+            require_match(r"\nexpression +shape +median", table, "the aligned table on a wide terminal")
+        check("at 200 columns pictures use the width and tables stay aligned", wide_terminal)
+        s.type(":quit" + ENTER)
+        s.finish()
         session = None
 
         # ---- stdout redirected (`jacobi > out`, as `jacobi | tee log`): still interactive ----

@@ -1,3 +1,5 @@
+import Printer
+
 /// An error or warning tied to a place in the source, printed as
 /// `file:line:col: error: message`, then the source line and a caret under the range.
 ///
@@ -28,34 +30,37 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(severity.rawValue): \(message)" }
 
     /// Renders the diagnostic with the offending source line and a caret (`^~~~`) under the range;
-    /// the diagnostic's own `source`, when set, takes the place of the given text.
-    public func render(source: String, file: String) -> String {
+    /// the diagnostic's own `source`, when set, takes the place of the given text. With a
+    /// `width`, the message and the hint break between words to fit it (the source line and
+    /// its caret stay as they are).
+    public func render(source: String, file: String, width: Int = .max) -> String {
         if let own = self.source, own.text != source || own.file != file {
             var d = self
             d.source = nil
-            return d.render(source: own.text, file: own.file)
+            return d.render(source: own.text, file: own.file, width: width)
+        }
+        func hintLines() -> String {
+            hint.map { "\n" + TextWrap.words("  hint: \($0)", width: width, indent: "        ") } ?? ""
         }
         guard let range else {
-            var s = "\(file): \(severity.rawValue): \(message)"
-            if let hint { s += "\n  hint: \(hint)" }
-            return s
+            return TextWrap.words("\(file): \(severity.rawValue): \(message)", width: width) + hintLines()
         }
-        var out = "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(message)"
+        var out = TextWrap.words("\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(message)",
+                                 width: width)
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         if range.start.line - 1 < lines.count {
             let line = String(lines[range.start.line - 1])
             out += "\n" + line
-            let width: Int
+            let underline: Int
             if range.end.line == range.start.line {
-                width = Swift.max(1, range.end.column - range.start.column)
+                underline = Swift.max(1, range.end.column - range.start.column)
             } else {
-                width = Swift.max(1, line.unicodeScalars.count - range.start.column + 1)
+                underline = Swift.max(1, line.unicodeScalars.count - range.start.column + 1)
             }
             out += "\n" + String(repeating: " ", count: range.start.column - 1) + "^"
-                + String(repeating: "~", count: width - 1)
+                + String(repeating: "~", count: underline - 1)
         }
-        if let hint { out += "\n  hint: \(hint)" }
-        return out
+        return out + hintLines()
     }
 }
 
