@@ -78,12 +78,16 @@ public struct ProgramGenerator {
         let shape = shapeList()
         let dims = shape.map(String.init).joined(separator: ", ")
         let grad = chance(0.3) ? ", requires_grad=True" : ""
-        switch int(0...6) {
+        switch int(0...7) {
         case 0: return "\(name) = torch.arange(\(max(shape.reduce(1, *), 1))).reshape(\(shape.isEmpty ? "()" : dims))"
         case 1: return "\(name) = torch.randn(\(dims)\(shape.isEmpty ? "()" : ""), dtype=torch.float64\(grad))"
         case 2: return "\(name) = torch.randn(\(dims)\(shape.isEmpty ? "()" : "")) > 0"
         case 3: return "\(name) = torch.tensor(\(literal(shape)))"
         case 4: return "\(name) = torch.full((\(dims)\(shape.count == 1 ? "," : "")), \(pick(["0.5", "-2", "3", "float('nan')", "1e30"])))"
+        case 5:
+            // The storage dtypes a checkpoint carries, computed wide and narrowed.
+            let dtype = pick(["float16", "bfloat16", "int32", "int16", "int8", "uint8"])
+            return "\(name) = (torch.randn(\(dims)\(shape.isEmpty ? "()" : "")) * 50).to(torch.\(dtype))"
         default: return "\(name) = torch.randn(\(dims)\(shape.isEmpty ? "()" : "")) * \(pick(["1", "0.1", "100", "-3"]))\(grad.isEmpty ? "" : ".requires_grad_()")"
         }
     }
@@ -170,7 +174,8 @@ public struct ProgramGenerator {
         case "keepdim", "largest", "sorted", "unbiased", "hermitian", "full_matrices", "left", "keepdims", "inplace",
              "has_aux", "vectorize", "create_graph", "strict", "training", "upper":
             return pick(["True", "False"])
-        case "dtype": return pick(["torch.float32", "torch.float64", "torch.int64", "torch.bool", "None"])
+        case "dtype": return pick(["torch.float32", "torch.float64", "torch.int64", "torch.bool", "torch.float16",
+                                   "torch.bfloat16", "torch.int32", "torch.int8", "torch.uint8", "None"])
         case "p", "ord": return pick(["1", "2", "'fro'", "'nuc'", "float('inf')", "0", "-1"])
         case "func": return pick(["torch.tanh", "lambda v: (v * v).sum()", "lambda v: torch.sin(v)", "torch.exp", "lambda v: v"])
         case "strategy": return pick(["'reverse-mode'", "'forward-mode'", "'other'"])

@@ -53,6 +53,8 @@ public enum TensorFormatter {
     /// The bracketed elements of a non-empty tensor (PyTorch's `_tensor_str`), whose first line
     /// starts at column `indent`.
     static func elements(_ t: Tensor, indent: Int, options: PrintOptions) -> String {
+        // PyTorch prints half types through float32 and integers as integers: the compute type.
+        let t = t.widened()
         let edgeItems = options.effectiveEdgeItems
         let summarize = t.elementCount > options.threshold
         let formatter = summarize
@@ -73,7 +75,7 @@ public enum TensorFormatter {
     static func isImpliedByElements(_ dtype: DType) -> Bool {
         switch dtype {
         case .float32, .int64, .bool: return true
-        case .float64: return false
+        case .float64, .float16, .bfloat16, .int32, .int16, .int8, .uint8: return false
         }
     }
 

@@ -55,13 +55,24 @@ public struct Tensor: Sendable {
 
     /// All elements as Doubles, row-major.
     public var doubles: [Double] {
-        switch storage {
+        switch storage.widened() {
         case .bool(let a): return a.map { $0 ? 1 : 0 }
         case .int64(let a): return a.map { Double($0) }
         case .float32(let a): return a.map { Double($0) }
         case .float64(let a): return a
+        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+            preconditionFailure("widened() gives a compute type")
         }
     }
+
+    /// Whether the element type has kernels of its own (bool, int64, float32, float64).
+    public var hasComputeType: Bool { dtype == dtype.computeType }
+
+    /// The same values in the element type's compute type (see `DType.computeType`).
+    public func widened() -> Tensor { Tensor(shape: shape, storage: storage.widened()) }
+
+    /// A tensor of a compute type narrowed to the storage type `dtype` (see `Storage.narrowed`).
+    public func narrowed(to dtype: DType) -> Tensor { Tensor(shape: shape, storage: storage.narrowed(to: dtype)) }
 
     /// The single element of a one-element tensor, as a Double.
     public var scalarValue: Double? { elementCount == 1 ? storage.double(at: 0) : nil }

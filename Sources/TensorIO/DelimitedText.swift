@@ -88,7 +88,8 @@ enum DelimitedText {
                                hint: "reshape it to 2-D first, or save it as .npy to keep its shape")
         }
         let text: (Int) -> String
-        switch tensor.storage {
+        switch tensor.storage.widened() {
+        case .uint8, .int8, .int16, .int32, .float16, .bfloat16: preconditionFailure("widened() gives a compute type")
         case .bool(let a): text = { a[$0] ? "1" : "0" }
         case .int64(let a): text = { String(a[$0]) }
         case .float32(let a): text = { a[$0].description }

@@ -38,7 +38,13 @@ struct ElementLayout: Equatable, Sendable {
     init(native dtype: DType) {
         switch dtype {
         case .bool: self.init(kind: .bool, size: 1, bigEndian: false)
+        case .uint8: self.init(kind: .unsigned, size: 1, bigEndian: false)
+        case .int8: self.init(kind: .signed, size: 1, bigEndian: false)
+        case .int16: self.init(kind: .signed, size: 2, bigEndian: false)
+        case .int32: self.init(kind: .signed, size: 4, bigEndian: false)
         case .int64: self.init(kind: .signed, size: 8, bigEndian: false)
+        case .float16: self.init(kind: .float, size: 2, bigEndian: false)
+        case .bfloat16: self.init(kind: .bfloat, size: 2, bigEndian: false)
         case .float32: self.init(kind: .float, size: 4, bigEndian: false)
         case .float64: self.init(kind: .float, size: 8, bigEndian: false)
         }
@@ -56,14 +62,23 @@ struct ElementLayout: Equatable, Sendable {
     /// The type of the tensor these elements become.
     ///
     /// ```swift
-    /// ElementLayout(kind: .unsigned, size: 1, bigEndian: false).dtype   // .int64
+    /// ElementLayout(kind: .unsigned, size: 1, bigEndian: false).dtype   // .uint8
     /// ```
+    /// Every layout keeps its own type, except unsigned 16- and 32-bit integers (no such Jacobi
+    /// dtype, and PyTorch's are barely usable), which become int64 without loss.
     var dtype: DType {
-        switch kind {
-        case .bool: return .bool
-        case .signed, .unsigned: return .int64
-        case .float: return size == 8 ? .float64 : .float32
-        case .bfloat: return .float32
+        switch (kind, size) {
+        case (.bool, _): return .bool
+        case (.signed, 1): return .int8
+        case (.signed, 2): return .int16
+        case (.signed, 4): return .int32
+        case (.signed, _): return .int64
+        case (.unsigned, 1): return .uint8
+        case (.unsigned, _): return .int64
+        case (.float, 2): return .float16
+        case (.float, 4): return .float32
+        case (.float, _): return .float64
+        case (.bfloat, _): return .bfloat16
         }
     }
 
@@ -83,22 +98,22 @@ struct ElementLayout: Equatable, Sendable {
             case (.bool, _):
                 return .bool(raw.map { $0 != 0 })
             case (.signed, 1):
-                return .int64(raw.map { Int64(Int8(bitPattern: $0)) })
+                return .int8(raw.map { Int8(bitPattern: $0) })
             case (.signed, 2):
-                return .int64(load(raw, count, big) { (v: UInt16) in Int64(Int16(bitPattern: v)) })
+                return .int16(load(raw, count, big) { (v: UInt16) in Int16(bitPattern: v) })
             case (.signed, 4):
-                return .int64(load(raw, count, big) { (v: UInt32) in Int64(Int32(bitPattern: v)) })
+                return .int32(load(raw, count, big) { (v: UInt32) in Int32(bitPattern: v) })
             case (.signed, _):
                 if !big, isLittleEndianHost { return .int64(copy(raw, count)) }
                 return .int64(load(raw, count, big) { (v: UInt64) in Int64(bitPattern: v) })
             case (.unsigned, 1):
-                return .int64(raw.map { Int64($0) })
+                return .uint8(Array(raw))
             case (.unsigned, 2):
                 return .int64(load(raw, count, big) { (v: UInt16) in Int64(v) })
             case (.unsigned, _):
                 return .int64(load(raw, count, big) { (v: UInt32) in Int64(v) })
             case (.float, 2):
-                return .float32(load(raw, count, big) { (v: UInt16) in floatFromHalf(v) })
+                return .float16(load(raw, count, big) { (v: UInt16) in Float16(bitPattern: v) })
             case (.float, 4):
                 if !big, isLittleEndianHost { return .float32(copy(raw, count)) }
                 return .float32(load(raw, count, big) { (v: UInt32) in Float(bitPattern: v) })
@@ -106,7 +121,7 @@ struct ElementLayout: Equatable, Sendable {
                 if !big, isLittleEndianHost { return .float64(copy(raw, count)) }
                 return .float64(load(raw, count, big) { (v: UInt64) in Double(bitPattern: v) })
             case (.bfloat, _):
-                return .float32(load(raw, count, big) { (v: UInt16) in Float(bitPattern: UInt32(v) << 16) })
+                return .bfloat16(load(raw, count, big) { (v: UInt16) in BFloat16(bits: v) })
             }
         }
     }
@@ -124,27 +139,12 @@ struct ElementLayout: Equatable, Sendable {
             return isLittleEndianHost ? a.withUnsafeBytes { Array($0) } : littleEndianBytes(a.map(\.bitPattern))
         case .float64(let a):
             return isLittleEndianHost ? a.withUnsafeBytes { Array($0) } : littleEndianBytes(a.map(\.bitPattern))
-        }
-    }
-
-    /// An IEEE 754 binary16 value, exactly, as a Float (NaN payloads kept).
-    ///
-    /// ```swift
-    /// ElementLayout.floatFromHalf(0x3C00)   // 1.0
-    /// ElementLayout.floatFromHalf(0x0001)   // 5.9604645e-08, the smallest subnormal
-    /// ```
-    static func floatFromHalf(_ h: UInt16) -> Float {
-        let sign: UInt32 = UInt32(h & 0x8000) << 16
-        let exponent = Int((h >> 10) & 0x1F)
-        let mantissa = UInt32(h & 0x3FF)
-        switch exponent {
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-        case 0:
-            let magnitude = Float(mantissa) * 0x1p-24
-            return sign == 0 ? magnitude : -magnitude
-        default:
-            return Float(bitPattern: sign | (UInt32(exponent - 15 + 127) << 23) | (mantissa << 13))
+        case .uint8(let a): return a
+        case .int8(let a): return a.map { UInt8(bitPattern: $0) }
+        case .int16(let a): return littleEndianBytes(a.map { UInt16(bitPattern: $0) })
+        case .int32(let a): return littleEndianBytes(a.map { UInt32(bitPattern: $0) })
+        case .float16(let a): return littleEndianBytes(a.map(\.bitPattern))
+        case .bfloat16(let a): return littleEndianBytes(a.map(\.bits))
         }
     }
 

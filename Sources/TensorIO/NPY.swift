@@ -93,6 +93,14 @@ enum NPY {
         return stored
     }
 
+    /// Refuses a tensor NumPy has no dtype for (bfloat16), naming the file.
+    static func checkWritable(_ tensor: Tensor, path: String, name: String? = nil) throws {
+        if tensor.dtype == .bfloat16 {
+            throw FileIO.error(path, "NumPy has no bfloat16 dtype\(name.map { " (tensor '\($0)')" } ?? "")",
+                               hint: "convert with .float() first, or save as .safetensors or .pt, which keep bfloat16")
+        }
+    }
+
     /// The `.npy` bytes `np.save` writes for this tensor: byte for byte the same header.
     ///
     /// ```swift
@@ -102,7 +110,13 @@ enum NPY {
         let descr: String
         switch tensor.dtype {
         case .bool: descr = "|b1"
+        case .uint8: descr = "|u1"
+        case .int8: descr = "|i1"
+        case .int16: descr = "<i2"
+        case .int32: descr = "<i4"
         case .int64: descr = "<i8"
+        case .float16: descr = "<f2"
+        case .bfloat16: preconditionFailure("NumPy has no bfloat16: callers check with NPY.checkWritable")
         case .float32: descr = "<f4"
         case .float64: descr = "<f8"
         }

@@ -42,6 +42,7 @@ enum NPZ {
     /// ```
     static func encode(_ items: [(String, Tensor)], path: String, limits: Zip.Limits = Zip.Limits()) throws -> [UInt8] {
         try TensorFile.checkNames(items.map(\.0), path: path, reserved: nil)
+        for (name, tensor) in items { try NPY.checkWritable(tensor, path: path, name: name) }
         return Zip.archive(items.map { (name: $0.0 + ".npy", data: NPY.encode($0.1)) }, limits: limits)
     }
 }

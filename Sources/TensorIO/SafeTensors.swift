@@ -4,10 +4,10 @@ import Tensor
 /// `{"<name>": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, ..., "__metadata__": {...}}`
 /// padded with spaces to a multiple of 8, then the data; offsets count from the end of the header.
 ///
-/// Reading converts F16 and BF16 to float32 and every integer width to int64, and returns the
+/// Reading keeps each dtype (U16 and U32, which Jacobi lacks, become int64) and returns the
 /// tensors in the order of their data. Writing is byte for byte what the Python library writes:
-/// tensors ordered by dtype (I64, F64, F32, BOOL: larger alignment first) then by name, in the
-/// header and in the data.
+/// tensors ordered by dtype, later first in the Rust library's `Dtype` order (I64, F64, F32,
+/// I32, BF16, F16, I16, I8, U8, BOOL), then by name, in the header and in the data.
 ///
 /// ```swift
 /// let bytes = try SafeTensors.encode([("0.weight", w), ("0.bias", b)], path: "m.safetensors")
@@ -15,7 +15,7 @@ import Tensor
 /// ```
 enum SafeTensors {
     /// The dtypes this reader understands, for error messages.
-    static let supportedDTypes = "F32, F64, I64, BOOL, and (converted on reading) F16, BF16, I32, I16, I8, U8, U16, U32"
+    static let supportedDTypes = "F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL, and (as int64) U16, U32"
 
     /// The largest header accepted (the Rust library's limit).
     static let maxHeaderLength = 100_000_000
@@ -55,7 +55,13 @@ enum SafeTensors {
     static func name(of dtype: DType) -> String {
         switch dtype {
         case .bool: return "BOOL"
+        case .uint8: return "U8"
+        case .int8: return "I8"
+        case .int16: return "I16"
+        case .int32: return "I32"
         case .int64: return "I64"
+        case .float16: return "F16"
+        case .bfloat16: return "BF16"
         case .float32: return "F32"
         case .float64: return "F64"
         }
@@ -169,13 +175,19 @@ enum SafeTensors {
     /// ```
     static func encode(_ items: [(String, Tensor)], path: String) throws -> [UInt8] {
         try TensorFile.checkNames(items.map(\.0), path: path, reserved: metadataKey)
-        // The Rust library orders by dtype, larger alignment first (I64, F64, F32, BOOL), then by name.
+        // The Rust library sorts by its `Dtype` enum's declaration order, later first, then by name.
         func rank(_ d: DType) -> Int {
             switch d {
-            case .int64: return 3
-            case .float64: return 2
-            case .float32: return 1
             case .bool: return 0
+            case .uint8: return 1
+            case .int8: return 2
+            case .int16: return 5
+            case .float16: return 7
+            case .bfloat16: return 8
+            case .int32: return 9
+            case .float32: return 11
+            case .float64: return 12
+            case .int64: return 13
             }
         }
         let ordered = items.sorted { a, b in

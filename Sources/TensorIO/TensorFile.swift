@@ -120,6 +120,7 @@ public enum TensorFile {
         let bytes: [UInt8]
         switch (format, contents) {
         case (.npy, .tensor(let t)):
+            try NPY.checkWritable(t, path: path)
             bytes = NPY.encode(t)
         case (.csv, .tensor(let t)):
             bytes = try DelimitedText.encode(t, separator: ",", path: path)

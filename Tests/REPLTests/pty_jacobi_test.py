@@ -231,10 +231,10 @@ def run(binary):
                                     "jacrev(lambda v: v * v)(x)"))
 
         def attribute_completion():
-            output = s.enter("x.sh" + TAB)
-            require("error" not in output, f"x.sh<TAB> did not complete: {output!r}")
+            output = s.enter("x.sha" + TAB)
+            require("error" not in output, f"x.sha<TAB> did not complete: {output!r}")
             require_match(r"\ntorch\.Size\(\[2\]\)\n$", output, "x.shape")
-        check("TAB completes x.sh to x.shape", attribute_completion)
+        check("TAB completes x.sha to x.shape", attribute_completion)
 
         check("TAB completes :hel to :help",
               lambda: require_match(r"\nCommands:\n(.*\n)*\s*:quit", s.enter(":hel" + TAB), ":help"))

@@ -66,14 +66,8 @@ final class FileFormatTests: XCTestCase {
     /// Exact equality, bit for bit for floats (so -0.0 differs from 0.0, and NaNs match NaNs).
     func assertIdentical(_ a: Tensor, _ b: Tensor, _ what: String = "", file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(a.shape, b.shape, what, file: file, line: line)
-        switch (a.storage, b.storage) {
-        case (.float32(let x), .float32(let y)): XCTAssertEqual(x.map(\.bitPattern), y.map(\.bitPattern), what, file: file, line: line)
-        case (.float64(let x), .float64(let y)): XCTAssertEqual(x.map(\.bitPattern), y.map(\.bitPattern), what, file: file, line: line)
-        case (.int64(let x), .int64(let y)): XCTAssertEqual(x, y, what, file: file, line: line)
-        case (.bool(let x), .bool(let y)): XCTAssertEqual(x, y, what, file: file, line: line)
-        case (.float32, _), (.float64, _), (.int64, _), (.bool, _):
-            XCTFail("\(what): dtypes differ: \(a.dtype) and \(b.dtype)", file: file, line: line)
-        }
+        XCTAssertEqual(a.dtype, b.dtype, "\(what): dtypes differ", file: file, line: line)
+        XCTAssertEqual(ElementLayout.encode(a.storage), ElementLayout.encode(b.storage), what, file: file, line: line)
     }
 
     func assertPairs(_ a: [(String, Tensor)], _ b: [(String, Tensor)], file: StaticString = #filePath, line: UInt = #line) {
@@ -122,25 +116,30 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(bools(b1), [true, false, false, true])
     }
 
-    func testNpyConvertedDTypes() throws {
-        let expected: [(String, [Int64])] = [
-            ("i4.npy", [-2_147_483_648, 2_147_483_647, 7]),
-            ("i2.npy", [-32768, 32767, -3]),
-            ("i1.npy", [-128, 127, 0]),
-            ("u1.npy", [0, 255, 17]),
-            ("u2.npy", [0, 65535, 300]),
-            ("u4.npy", [0, 4_294_967_295, 70000]),
-            ("i4_big.npy", [-5, 100_000]),
+    func testNpyKeepsNarrowDTypes() throws {
+        let expected: [(String, DType, [Int64])] = [
+            ("i4.npy", .int32, [-2_147_483_648, 2_147_483_647, 7]),
+            ("i2.npy", .int16, [-32768, 32767, -3]),
+            ("i1.npy", .int8, [-128, 127, 0]),
+            ("u1.npy", .uint8, [0, 255, 17]),
+            ("u2.npy", .int64, [0, 65535, 300]),
+            ("u4.npy", .int64, [0, 4_294_967_295, 70000]),
+            ("i4_big.npy", .int32, [-5, 100_000]),
         ]
-        for (name, values) in expected {
+        for (name, dtype, values) in expected {
             let t = try loadTensor(fixture(name))
-            XCTAssertEqual(t.dtype, .int64, name)
+            XCTAssertEqual(t.dtype, dtype, name)
             XCTAssertEqual(t.shape, [values.count], name)
-            XCTAssertEqual(ints(t), values, name)
+            XCTAssertEqual(t.doubles, values.map(Double.init), name)
         }
         let f2 = try loadTensor(fixture("f2.npy"))
-        XCTAssertEqual(f2.dtype, .float32)
-        XCTAssertEqual(floats(f2), [1, -2.5, 65504, 0x1p-24, .infinity])
+        XCTAssertEqual(f2.dtype, .float16)
+        XCTAssertEqual(f2.doubles, [1, -2.5, 65504, 0x1p-24, .infinity])
+        // Written back, each keeps its NumPy dtype.
+        for name in ["i4.npy", "i2.npy", "i1.npy", "u1.npy", "f2.npy"] {
+            let t = try loadTensor(fixture(name))
+            assertIdentical(try NPY.decode(NPY.encode(t), path: name), t, name)
+        }
     }
 
     func testNpyBigEndian() throws {
@@ -255,25 +254,6 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(floats(back), [4.5])
     }
 
-    func testHalfToFloatForEveryBitPattern() {
-        #if !(os(macOS) && arch(x86_64))
-        for bits in 0...UInt16.max {
-            let ours = ElementLayout.floatFromHalf(bits)
-            let reference = Float(Float16(bitPattern: bits))
-            if reference.isNaN {
-                XCTAssertTrue(ours.isNaN, "\(bits)")
-            } else {
-                XCTAssertEqual(ours.bitPattern, reference.bitPattern, "half bits \(bits)")
-            }
-        }
-        #endif
-        XCTAssertEqual(ElementLayout.floatFromHalf(0x3C00), 1)
-        XCTAssertEqual(ElementLayout.floatFromHalf(0x0001), 0x1p-24)
-        XCTAssertEqual(ElementLayout.floatFromHalf(0x8000).bitPattern, (-0.0 as Float).bitPattern)
-        XCTAssertEqual(ElementLayout.floatFromHalf(0x7BFF), 65504)
-        XCTAssertEqual(ElementLayout.floatFromHalf(0xFC00), -.infinity)
-    }
-
     // MARK: - .npz
 
     func npzExpected() -> [(String, Tensor)] {
@@ -357,12 +337,19 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(doubles(d["f64"]!), [0.1, -1e200])
         XCTAssertEqual(ints(d["i64"]!), [Int64.min, Int64.max, 5])
         XCTAssertEqual(bools(d["bool"]!), [true, false, true])
-        XCTAssertEqual(floats(d["f16"]!), [1, -0.5, 65504])
-        XCTAssertEqual(floats(d["bf16"]!), [1, -3, 0x1p100])
-        XCTAssertEqual(ints(d["i32"]!), [-2_147_483_648, 2_147_483_647])
-        XCTAssertEqual(ints(d["i16"]!), [-32768, 123])
-        XCTAssertEqual(ints(d["i8"]!), [-128, 127])
-        XCTAssertEqual(ints(d["u8"]!), [0, 255])
+        // Each keeps its dtype.
+        let narrow: [(String, DType, [Double])] = [
+            ("f16", .float16, [1, -0.5, 65504]), ("bf16", .bfloat16, [1, -3, 0x1p100]),
+            ("i32", .int32, [-2_147_483_648, 2_147_483_647]), ("i16", .int16, [-32768, 123]),
+            ("i8", .int8, [-128, 127]), ("u8", .uint8, [0, 255]),
+        ]
+        for (name, dtype, values) in narrow {
+            XCTAssertEqual(d[name]!.dtype, dtype, name)
+            XCTAssertEqual(d[name]!.doubles, values, name)
+        }
+        // Written back, the file is byte for byte the one the Python library wrote.
+        let original = try FileIO.read(path: fixture("dtypes.safetensors"))
+        XCTAssertEqual(try SafeTensors.encode(pairs, path: "dtypes.safetensors"), original)
         XCTAssertEqual(d["scalar"]!.shape, [])
         XCTAssertEqual(floats(d["scalar"]!), [2.5])
     }
@@ -480,7 +467,7 @@ final class FileFormatTests: XCTestCase {
             ("bad_crc.npz", "entry 'weight.npy' is corrupted: its CRC-32 is "),
             ("bad_truncated.safetensors", "truncated file: expected 360 bytes (8-byte length + 296-byte header + 56 data bytes), found 354"),
             ("bad_magic.safetensors", "not a .safetensors file: the JSON header after the 8-byte length should start with '{'"),
-            ("bad_dtype.safetensors", "tensor 'x' has unsupported dtype 'C64'; supported: F32, F64, I64, BOOL"),
+            ("bad_dtype.safetensors", "tensor 'x' has unsupported dtype 'C64'; supported: F32, F64, F16, BF16, I64"),
             ("bad_offsets.safetensors", "tensor 'b' has data_offsets [400, 408] out of range: the data section holds 16 bytes"),
             ("bad_overlap.safetensors", "tensors 'a' (data_offsets [0, 16]) and 'b' (data_offsets [8, 16]) overlap"),
             ("bad_size.safetensors", "data size mismatch: tensor 'a' of shape [3] and dtype F32 needs 12 bytes, but its data_offsets [0, 16] span 16"),

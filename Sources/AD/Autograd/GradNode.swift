@@ -231,7 +231,13 @@ extension DType {
         switch self {
         case .float32: return "torch.FloatTensor"
         case .float64: return "torch.DoubleTensor"
+        case .float16: return "torch.HalfTensor"
+        case .bfloat16: return "torch.BFloat16Tensor"
         case .int64: return "torch.LongTensor"
+        case .int32: return "torch.IntTensor"
+        case .int16: return "torch.ShortTensor"
+        case .int8: return "torch.CharTensor"
+        case .uint8: return "torch.ByteTensor"
         case .bool: return "torch.BoolTensor"
         }
     }

@@ -280,6 +280,11 @@ extension Operand {
             throw TensorError((bias != nil && rank == 2 ? "addmm" : "mm") + ": mat1 and mat2 shapes cannot be multiplied (\(rows)x\(shape.dims.last ?? 0) and \(weight.rank == 2 ? "\(weight.shape[1])x\(weight.shape[0])" : "\(weight.shape)"))",
                               hint: "linear: input \(shape) and weight \(weight.shape): the input's last dimension must equal the weight's in_features (dimension 1)")
         }
+        // Half types: PyTorch's addmm adds the bias to the float32 product and rounds once.
+        if let bias, dtype.isFloatingPoint, dtype != dtype.computeType, weight.dtype == dtype, bias.dtype == dtype {
+            let wide = dtype.computeType
+            return try (try converted(to: wide).linear(weight.converted(to: wide), bias.converted(to: wide))).converted(to: dtype)
+        }
         let y = try Operand.dot(self, weight, DotDimensions(lhsContracting: [rank - 1], rhsContracting: [1]))
         guard let bias else { return y }
         return try y + bias

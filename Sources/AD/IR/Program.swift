@@ -18,8 +18,14 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let short: String
         switch dtype {
+        case .float16: short = "f16"
+        case .bfloat16: short = "bf16"
         case .float32: short = "f32"
         case .float64: short = "f64"
+        case .uint8: short = "u8"
+        case .int8: short = "i8"
+        case .int16: short = "i16"
+        case .int32: short = "i32"
         case .int64: short = "i64"
         case .bool: short = "bool"
         }

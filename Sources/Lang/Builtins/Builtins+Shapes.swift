@@ -80,7 +80,9 @@ extension Interpreter {
             }
             return .tensor(x)
         }
-        for (name, d) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("bool", .bool)] {
+        for (name, d) in [("float", DType.float32), ("double", .float64), ("half", .float16), ("bfloat16", .bfloat16),
+                          ("long", .int64), ("int", .int32), ("short", .int16), ("char", .int8), ("byte", .uint8),
+                          ("bool", .bool)] {
             registry.add(name, ["input", "memory_format=None"], topic: t, method: true, summary: "convert to \(d.torchName)") { a in
                 .tensor(try a.tensor("input").converted(to: d))
             }
@@ -90,21 +92,17 @@ extension Interpreter {
             guard x.elementCount == 1 else {
                 throw PythonError(.RuntimeError, "a Tensor with \(x.elementCount) elements cannot be converted to Scalar", at: a.range)
             }
-            switch x.dtype {
-            case .float32, .float64: return .float(x.scalarValue!)
-            case .int64: return .int(Int(x.scalarValue!))
-            case .bool: return .bool(x.scalarValue! != 0)
-            }
+            if x.dtype.isFloatingPoint { return .float(x.scalarValue!) }
+            if x.dtype.isInteger { return .int(Int(x.scalarValue!)) }
+            return .bool(x.scalarValue! != 0)
         }
         registry.add("tolist", ["input"], topic: t, method: true, summary: "nested Python lists") { a in
             let x = try a.tensor("input").requireConcrete("tolist()")
             let flat = x.doubles
             func number(_ d: Double) -> Value {
-                switch x.dtype {
-                case .float32, .float64: return .float(d)
-                case .int64: return .int(Int(d))
-                case .bool: return .bool(d != 0)
-                }
+                if x.dtype.isFloatingPoint { return .float(d) }
+                if x.dtype.isInteger { return .int(Int(d)) }
+                return .bool(d != 0)
             }
             try self.checkAllocation(elements: x.elementCount, bytesPerElement: 24, what: "tolist() of \(x.elementCount) elements")
             func build(_ dim: Int, _ offset: Int) -> Value {

@@ -89,7 +89,7 @@ extension Interpreter {
         case "solve": return "LinalgSolveExBackward0"
         case "svd", "svdvals": return "LinalgSvdBackward0"
         case "diagonal": return "DiagonalBackward0"
-        case "to", "float", "double", "type": return "ToCopyBackward0"
+        case "to", "float", "double", "half", "bfloat16", "type": return "ToCopyBackward0"
         case "std": return "StdBackward0"
         case "var": return "VarBackward0"
         case "mse_loss": return "MseLossBackward0"

@@ -170,16 +170,18 @@ public struct BoundArguments {
     }
 }
 
-/// `float32`, `torch.float64`, `double`, `float`, `long`, `int64`, `bool`.
+/// PyTorch's dtype names and their aliases, as `torch.<name>` spells them.
+public let torchDTypeNames: [(String, DType)] = [
+    ("float32", .float32), ("float", .float32), ("float64", .float64), ("double", .float64),
+    ("float16", .float16), ("half", .float16), ("bfloat16", .bfloat16),
+    ("int64", .int64), ("long", .int64), ("int32", .int32), ("int", .int32), ("int16", .int16), ("short", .int16),
+    ("int8", .int8), ("uint8", .uint8), ("bool", .bool),
+]
+
+/// `float32`, `torch.float64`, `double`, `half`, `int` (int32, as in PyTorch), `uint8`, ...
 public func parseDType(_ s: String) -> DType? {
     let name = s.hasPrefix("torch.") ? String(s.dropFirst(6)) : s
-    switch name {
-    case "float32", "float": return .float32
-    case "float64", "double": return .float64
-    case "int64", "long", "int": return .int64
-    case "bool": return .bool
-    default: return nil
-    }
+    return torchDTypeNames.first { $0.0 == name }?.1
 }
 
 /// All builtins by name, with lookup, binding of call arguments and `help` text.

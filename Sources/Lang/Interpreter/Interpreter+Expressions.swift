@@ -139,6 +139,7 @@ extension Interpreter {
         case "float32": return .dtype(.float32)
         case "float64", "double": return .dtype(.float64)
         case "int64", "long": return .dtype(.int64)
+        case "float16", "half", "bfloat16", "int32", "int16", "int8", "uint8": return parseDType(n).map(Value.dtype)
         case "pi": return .float(Double.pi)
         case "e": return .float(2.718281828459045)
         case "inf": return .float(.infinity)

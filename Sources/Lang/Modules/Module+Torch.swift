@@ -59,9 +59,7 @@ extension Interpreter {
     // MARK: - torch
 
     private func makeTorchModule() -> Namespace {
-        let dtypes: [(String, DType)] = [("float32", .float32), ("float", .float32), ("float64", .float64), ("double", .float64),
-                                         ("int64", .int64), ("long", .int64), ("bool", .bool)]
-        var attrs: [(String, Value)] = dtypes.map { ($0.0, .dtype($0.1)) }
+        var attrs: [(String, Value)] = torchDTypeNames.map { ($0.0, .dtype($0.1)) }
         attrs += [
             ("Tensor", .type(BuiltinTypes.tensor)), ("Size", .type(BuiltinTypes.size)), ("dtype", .type(BuiltinTypes.dtype)),
             ("device", .type(BuiltinTypes.device)),

@@ -409,7 +409,7 @@ private func addModuleMethods(_ t: TypeObject) {
         for (_, h) in module(a).namedParameterHandles() { try a.interpreter.setRequiresGrad(h, b) }
         return a.value("self")!
     }
-    for (name, dtype) in [("double", DType.float64), ("float", .float32)] {
+    for (name, dtype) in [("double", DType.float64), ("float", .float32), ("half", .float16), ("bfloat16", .bfloat16)] {
         t.method(name, []) { a in
             try module(a).convert(to: dtype)
             a.interpreter.globalsChanged()
@@ -419,9 +419,6 @@ private func addModuleMethods(_ t: TypeObject) {
     t.method("cpu", []) { a in a.value("self")! }
     t.method("cuda", ["device=None"]) { _ in
         throw PythonError(.RuntimeError, "Jacobi runs on the CPU: there is no CUDA device", hint: "remove .cuda(); modules are already on the CPU")
-    }
-    t.method("half", []) { _ in
-        throw PythonError(.NotImplementedError, "float16 is not supported yet in Jacobi", hint: "use .float() or .double()")
     }
     t.method("to", ["*args", "**kwargs"]) { a in
         let m = module(a)

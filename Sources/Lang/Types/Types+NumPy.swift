@@ -97,11 +97,11 @@ extension Interpreter {
         let texts: [String] = values.map { d in
             switch t.dtype {
             case .bool: return d != 0 ? "True" : "False"
-            case .int64: return String(Int(d))
-            case .float32, .float64:
+            case .uint8, .int8, .int16, .int32, .int64: return String(Int(d))
+            case .float16, .bfloat16, .float32, .float64:
                 if d.isNaN { return "nan" }
                 if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-                var s = t.dtype == .float32 ? "\(Float(d))" : "\(d)"
+                var s = t.dtype == .float32 ? "\(Float(d))" : t.dtype == .float16 ? "\(Float16(d))" : "\(d)"
                 if s.hasSuffix(".0") { s.removeLast() }
                 return s
             }

@@ -69,6 +69,8 @@ extension Tensor {
         guard a.dtype == b.dtype else {
             throw TensorError("matmul: dtypes differ (\(a.dtype.torchName) and \(b.dtype.torchName))")
         }
+        // Storage types multiply in their compute type (half types accumulate in float32).
+        if !a.hasComputeType { return try dotGeneral(a.widened(), b.widened(), dims).narrowed(to: a.dtype) }
         let outShape = try dims.resultShape(a.shape, b.shape)
         let lf = dims.lhsFree(rank: a.rank), rf = dims.rhsFree(rank: b.rank)
         let batch = dims.lhsBatch.reduce(1) { $0 * a.shape[$1] }

@@ -9,8 +9,11 @@ extension Tensor {
     /// let y = try Tensor.unary(.tanh, x)
     /// ```
     public static func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
+        if !x.hasComputeType { return try unary(op, x.widened()).narrowed(to: x.dtype) }
         let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
         switch x.storage {
+        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+            preconditionFailure("storage types are widened above")
         case .float32(let a):
             switch op {
             case .tanh: return Tensor(shape: x.shape, storage: .float32(float32Tanh(a)))
@@ -80,6 +83,7 @@ extension Tensor {
         guard x.dtype == y.dtype else {
             throw TensorError("\(op.rawValue): dtypes differ (\(x.dtype.torchName) and \(y.dtype.torchName))")
         }
+        if !x.hasComputeType { return try binary(op, x.widened(), y.widened()).narrowed(to: x.dtype) }
         let out = try Shape.broadcast(x.shape, y.shape, op: op.rawValue)
         let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
         switch (x.storage, y.storage) {
@@ -170,6 +174,7 @@ extension Tensor {
         guard x.dtype == y.dtype else {
             throw TensorError("\(op.rawValue): dtypes differ (\(x.dtype.torchName) and \(y.dtype.torchName))")
         }
+        if !x.hasComputeType { return try compare(op, x.widened(), y.widened()) }
         let out = try Shape.broadcast(x.shape, y.shape, op: op.rawValue)
         func cmp<T: Comparable>(_ a: [T], _ b: [T]) -> [Bool] {
             switch op {
@@ -199,6 +204,7 @@ extension Tensor {
         guard x.dtype == y.dtype else {
             throw TensorError("where: dtypes differ (\(x.dtype.torchName) and \(y.dtype.torchName))")
         }
+        if !x.hasComputeType { return try select(condition, x.widened(), y.widened()).narrowed(to: x.dtype) }
         let xy = try Shape.broadcast(x.shape, y.shape, op: "where")
         let out = try Shape.broadcast(condition.shape, xy, op: "where")
         let loop = BroadcastLoop(outShape: out, operands: [condition.shape, x.shape, y.shape])
@@ -224,9 +230,14 @@ extension Tensor {
         }
     }
 
-    /// The same values converted to another element type (floats to int64 truncate toward zero).
+    /// The same values converted to another element type (floats to integers truncate toward
+    /// zero; storage types go through their compute types, so doubles reach the half types
+    /// through float32, as PyTorch converts).
     public func converted(to dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
+        if !hasComputeType || dtype != dtype.computeType {
+            return widened().converted(to: dtype.computeType).narrowed(to: dtype)
+        }
         switch (storage, dtype) {
         case (.float32(let a), .float64): return Tensor(shape: shape, storage: .float64(mapArray(a) { Double($0) }))
         case (.float64(let a), .float32): return Tensor(shape: shape, storage: .float32(mapArray(a) { Float($0) }))
@@ -242,8 +253,8 @@ extension Tensor {
         case (.float32(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
         case (.float64(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
         case (.int64(let a), .bool): return Tensor(shape: shape, storage: .bool(mapArray(a) { $0 != 0 }))
-        case (.float32, .float32), (.float64, .float64), (.int64, .int64), (.bool, .bool):
-            return self
+        default:
+            preconditionFailure("converted: \(self.dtype) to \(dtype) is handled above")
         }
     }
 }

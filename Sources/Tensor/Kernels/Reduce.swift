@@ -18,6 +18,11 @@ extension Tensor {
                 throw TensorError("\(op.rawValue): cannot reduce over dimension \(a) of size 0 (shape \(x.shape))")
             }
         }
+        if !x.hasComputeType {
+            // Integer sums give int64 (as torch.sum does); the rest keep the storage type.
+            let r = try reduce(op, x.widened(), axes: axes)
+            return op == .sum && x.dtype.isInteger ? r : r.narrowed(to: x.dtype)
+        }
         var t = x
         for a in Set(axes).sorted(by: >) { t = try reduceOne(op, t, axis: a) }
         return t
@@ -31,6 +36,8 @@ extension Tensor {
         outDims.remove(at: axis)
         let outShape = Shape(outDims)
         switch x.storage {
+        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+            preconditionFailure("storage types are widened in reduce")
         case .float32(let a):
             return Tensor(shape: outShape, storage: .float32(reduceRows(op, a, pre, n, post, acc: Double.self)))
         case .float64(let a):
