@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses of jacobi-fuzz (built by `make fuzz`) for SECONDS each.
 #
-#   fuzz/run.sh SECONDS [TARGET...]     targets: lang npy npz safetensors csv (default: all)
+#   fuzz/run.sh SECONDS [TARGET...]     targets: lang npy npz safetensors csv pt (default: all)
 #
 # Seeds: sessions/*.jac, the conformance scripts and the tests' programs for `lang`; the file
 # fixtures of each format for the readers. The growing corpus is kept in .build-fuzz/corpus/TARGET
@@ -13,7 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}; shift || true
-targets=("$@"); [ ${#targets[@]} -eq 0 ] && targets=(lang npy npz safetensors csv)
+targets=("$@"); [ ${#targets[@]} -eq 0 ] && targets=(lang npy npz safetensors csv pt)
 bin=.build-fuzz/debug/jacobi-fuzz
 [ -x "$bin" ] || { echo "fuzz/run.sh: $bin is missing; run make fuzz"; exit 2; }
 mkdir -p .build-fuzz/crashes
@@ -25,6 +25,7 @@ for t in "${targets[@]}"; do
   case $t in
     lang) cp sessions/*.jac Tests/Conformance/*.py "$seeds"/ ;;
     csv) cp Tests/TensorTests/Fixtures/files/*.csv Tests/TensorTests/Fixtures/files/*.txt "$seeds"/ ;;
+    pt) cp Tests/TensorTests/Fixtures/files/*.pt sessions/data/*.pt "$seeds"/ 2>/dev/null ;;
     *) cp Tests/TensorTests/Fixtures/files/*."$t" sessions/data/*."$t" "$seeds"/ 2>/dev/null ;;
   esac
   log=.build-fuzz/$t.log

@@ -15,7 +15,7 @@ import TensorIO
 public enum FuzzHarness {
     /// The harnesses.
     public enum Target: String, CaseIterable, Sendable {
-        case lang, npy, npz, safetensors, csv
+        case lang, npy, npz, safetensors, csv, pt
     }
 
     /// The memory limit of a fuzzed program (small, so no input allocates much or runs long).
@@ -36,6 +36,12 @@ public enum FuzzHarness {
         case .npz: _ = try? TensorFile.decode(bytes, format: .npz, path: "fuzz.npz")
         case .safetensors: _ = try? TensorFile.decode(bytes, format: .safetensors, path: "fuzz.safetensors")
         case .csv: _ = try? TensorFile.decode(bytes, format: .csv, path: "fuzz.csv")
+        case .pt:
+            // A checkpoint names its sizes itself (a stride-0 tensor may claim billions of
+            // elements): the fuzzed program's memory limit applies to what it allocates.
+            MemoryBudget.limit = memoryLimit
+            defer { MemoryBudget.limit = Int.max }
+            _ = try? TorchArchive.decode(bytes, path: "fuzz.pt")
         }
     }
 

@@ -270,15 +270,14 @@ enum NPY {
             return "this looks like a .npy file; load it with a .npy extension"
         }
         if bytes.starts(with: [0x80]) {
-            return "this looks like a Python pickle (torch.save or pickle.dump), which Jacobi cannot read; "
-                + torchSaveAdvice
+            return "this looks like a Python pickle (pickle.dump, or torch.save's legacy format); " + torchSaveAdvice
         }
         return nil
     }
 
-    /// What to do with a `torch.save` file instead.
-    static let torchSaveAdvice = "in Python, save with safetensors.torch.save_file(state_dict, 'model.safetensors') "
-        + "or np.save('x.npy', t.numpy())"
+    /// What to do with a `torch.save` file read under another extension.
+    static let torchSaveAdvice = "torch.load reads PyTorch checkpoints under any extension but .npy, .npz, .safetensors, "
+        + ".csv and .txt: name the file .pt"
 }
 
 extension String {

@@ -20,7 +20,7 @@ enum NPZ {
         for entry in entries {
             guard entry.name.hasSuffix(".npy"), entry.name.count > 4 else {
                 let hint = entry.name.hasSuffix("data.pkl") || entry.name.hasSuffix("/version")
-                    ? "this looks like a torch.save file, which Jacobi cannot read; " + NPY.torchSaveAdvice
+                    ? "this looks like a torch.save checkpoint; " + NPY.torchSaveAdvice
                     : "np.savez and np.savez_compressed write one '<key>.npy' entry per array"
                 throw FileIO.error(path, "entry '\(entry.name)' is not a .npy file; .npz archives hold only .npy entries",
                                    hint: hint)

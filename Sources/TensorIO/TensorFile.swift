@@ -33,9 +33,9 @@ public enum TensorFileContents: Sendable {
 /// | `.safetensors` | named tensors | `safetensors.torch.save_file` |
 /// | `.csv`, `.txt` | one 2-D float32 table | `np.savetxt` with `,` or a space, shortest round-trip numbers |
 ///
-/// Reading converts other element types to the nearest supported one: every integer width
-/// to int64, float16 and bfloat16 to float32. Writes are atomic: a temporary file renamed
-/// over the target. Every problem with a file is a `TensorError` whose message starts with
+/// Reading keeps each element type (NumPy's and safetensors' unsigned 16/32-bit integers become
+/// int64). PyTorch checkpoints (`.pt`) are `TorchArchive`'s. Writes are atomic: a temporary
+/// file renamed over the target. Every problem with a file is a `TensorError` whose message starts with
 /// the file's path.
 ///
 /// ```swift
@@ -69,7 +69,7 @@ public enum TensorFile {
             let hint: String?
             switch ext {
             case "pt", "pth", "bin", "ckpt", "pkl", "pickle":
-                hint = "PyTorch pickles (torch.save) are not supported; " + NPY.torchSaveAdvice
+                hint = "a PyTorch checkpoint: read it with TorchArchive.load (torch.load in the language)"
             case "tsv", "dat":
                 hint = "for a numeric text table, name the file .txt or .csv"
             default:

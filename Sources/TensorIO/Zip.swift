@@ -364,7 +364,10 @@ enum Zip {
     /// ```swift
     /// let zip = Zip.archive([(name: "x.npy", data: NPY.encode(x))])
     /// ```
-    static func archive(_ files: [(name: String, data: [UInt8])], limits: Limits = Limits()) -> [UInt8] {
+    /// With an `alignment`, each file's data starts at a multiple of it: the local header gets
+    /// an extra field of id "FB" holding padding, as PyTorch's archive writer does (so that
+    /// storages can be memory-mapped).
+    static func archive(_ files: [(name: String, data: [UInt8])], limits: Limits = Limits(), alignment: Int = 0) -> [UInt8] {
         var out: [UInt8] = []
         var central: [UInt8] = []
         let date: UInt16 = (0 << 9) | (1 << 5) | 1   // 1980-01-01
@@ -386,15 +389,24 @@ enum Zip {
             out.append(littleEndian: crc)
             out.append(littleEndian: size32)
             out.append(littleEndian: size32)
-            out.append(littleEndian: UInt16(nameBytes.count))
-            out.append(littleEndian: UInt16(bigSize ? 20 : 0))
-            out += nameBytes
+            var localExtra: [UInt8] = []
             if bigSize {
-                out.append(littleEndian: UInt16(1))
-                out.append(littleEndian: UInt16(16))
-                out.append(littleEndian: size)
-                out.append(littleEndian: size)
+                localExtra.append(littleEndian: UInt16(1))
+                localExtra.append(littleEndian: UInt16(16))
+                localExtra.append(littleEndian: size)
+                localExtra.append(littleEndian: size)
             }
+            if alignment > 1 {
+                let start = Int(offset) + 30 + nameBytes.count + localExtra.count + 4
+                let padding = (alignment - start % alignment) % alignment
+                localExtra += [0x46, 0x42]   // "FB"
+                localExtra.append(littleEndian: UInt16(padding))
+                localExtra += [UInt8](repeating: 0x5A, count: padding)   // "Z"
+            }
+            out.append(littleEndian: UInt16(nameBytes.count))
+            out.append(littleEndian: UInt16(localExtra.count))
+            out += nameBytes
+            out += localExtra
             out += data
 
             var extra: [UInt8] = []

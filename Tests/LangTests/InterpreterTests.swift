@@ -123,7 +123,10 @@ final class InterpreterTests: XCTestCase {
                        "<All keys matched successfully>\nTrue\n")
         XCTAssertEqual(run("d = load('\(dir)/ab.npz')\nlist(d.keys()), equal(d['b'], x * 2)"), "(['a', 'b'], True)\n")
         XCTAssertTrue(error("load('\(dir)/missing.npy')")?.message.contains("No such file or directory") == true)
-        XCTAssertTrue(error("load('\(dir)/x.pt')")?.message.contains(".npy") == true)
+        // .pt is torch.load's: a missing checkpoint is a missing file.
+        XCTAssertTrue(error("load('\(dir)/x.pt')")?.message.contains("No such file or directory") == true)
+        run("torch.save({'net': net.state_dict(), 'x': x, 'step': 3}, '\(dir)/ckpt.pt')")
+        XCTAssertEqual(run("c = torch.load('\(dir)/ckpt.pt')\nc['step'], equal(c['x'], x), type(c['net']).__name__"), "(3, True, 'OrderedDict')\n")
     }
 
     func testMemoryGuardRefusesATerabyteJacobianQuicklyAndChunksVmap() {

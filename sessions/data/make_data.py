@@ -6,6 +6,8 @@ numpy and safetensors; the sessions and tests never need them).
 - thread_net.safetensors: the weights of the forum thread's network, a Sequential with a
   named block1 (Linear(4, 8), Tanh, Linear(8, 4), Tanh) and a head (Linear(4, 2)), trained for
   a few steps so that they are not just the initial values; keys are PyTorch's state_dict names.
+- thread_net.pt: the same state_dict written by torch.save, and thread_checkpoint.pt a training
+  checkpoint as tutorials write one (epoch, model and optimizer state dicts, the last loss).
 - batch.npy: a batch of 6 inputs [6, 4] (float32).
 - thread_reference.npz: PyTorch's vmap(jacrev(net.block1))(batch), the network's output,
   torch.pinverse of the first sample's block1 Jacobian and torch.linalg.pinv of all of them,
@@ -31,6 +33,9 @@ for _ in range(50):
     opt.step()
 
 batch = torch.randn(6, 4)
+torch.save(net.state_dict(), "sessions/data/thread_net.pt")
+torch.save({"epoch": 50, "model_state_dict": net.state_dict(), "optimizer_state_dict": opt.state_dict(),
+            "loss": loss.item()}, "sessions/data/thread_checkpoint.pt")
 save_file({k: v.contiguous() for k, v in net.state_dict().items()}, "sessions/data/thread_net.safetensors")
 np.save("sessions/data/batch.npy", batch.numpy())
 with torch.no_grad():
@@ -42,4 +47,4 @@ with torch.no_grad():
     batch_pinverse = torch.linalg.pinv(jac)
 np.savez("sessions/data/thread_reference.npz", block1_jacobian=jac.numpy(), output=out.numpy(),
          block1_pinverse=first_pinverse.numpy(), block1_pinv_batch=batch_pinverse.numpy())
-print("wrote thread_net.safetensors, batch.npy, thread_reference.npz")
+print("wrote thread_net.safetensors, thread_net.pt, thread_checkpoint.pt, batch.npy, thread_reference.npz")

@@ -226,8 +226,8 @@ public final class RecordedProgram {
 func formatDims(_ s: Shape) -> String { "[" + s.dims.map(String.init).joined(separator: ", ") + "]" }
 
 extension DType {
-    /// PyTorch's legacy type name, as its autograd errors print it: `torch.FloatTensor`.
-    var torchTypeName: String {
+    /// PyTorch's legacy type name, as `x.type()` and its autograd errors print it: `torch.FloatTensor`.
+    public var torchTypeName: String {
         switch self {
         case .float32: return "torch.FloatTensor"
         case .float64: return "torch.DoubleTensor"

@@ -292,7 +292,8 @@ private func tensorSlots() -> Slots {
         ["shape", "dtype", "device", "ndim", "T", "mT", "data", "requires_grad", "is_leaf", "grad", "grad_fn", "backward",
          "requires_grad_", "retain_grad", "retains_grad", "detach_"]
             + interp.registry.names.filter { interp.registry.byName[$0]!.isMethod }
-            + ["numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "dim"]
+            + ["numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "dim",
+               "stride", "storage_offset"]
     }
     return s
 }
@@ -336,7 +337,8 @@ extension Interpreter {
         case "itemsize": return .int(o.dtype.byteSize)
         case "nbytes": return .int(o.dtype.byteSize * o.shape.elementCount)
         case "layout": return .string("torch.strided")
-        case "numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "__len__", "contiguous":
+        case "numpy", "cpu", "cuda", "type", "element_size", "nelement", "is_floating_point", "is_contiguous", "__len__", "contiguous",
+             "stride", "storage_offset":
             return tensorMethod(h, name)
         default: break
         }
@@ -359,10 +361,7 @@ extension Interpreter {
             case "cuda":
                 throw PythonError(.RuntimeError, "Jacobi runs on the CPU: there is no CUDA device", hint: "remove .cuda() / .to('cuda'); tensors are already on the CPU")
             case "type":
-                if a.rest.isEmpty && a.keywordExtras.isEmpty {
-                    let names: [DType: String] = [.float32: "torch.FloatTensor", .float64: "torch.DoubleTensor", .int64: "torch.LongTensor", .bool: "torch.BoolTensor"]
-                    return .string(names[h.dtype] ?? "torch.Tensor")
-                }
+                if a.rest.isEmpty && a.keywordExtras.isEmpty { return .string(h.dtype.torchTypeName) }
                 guard case .dtype(let d)? = a.rest.first ?? a.keywordExtras.first?.1 else {
                     throw PythonError(.TypeError, "type() expects a dtype, e.g. x.type(torch.float64)")
                 }
@@ -371,6 +370,13 @@ extension Interpreter {
             case "nelement": return .int(h.shape.elementCount)
             case "is_floating_point": return .bool(h.dtype.isFloatingPoint)
             case "is_contiguous": return .bool(h.layout.isContiguous)
+            case "stride":
+                // The strides in the storage the tensor shares (a loaded checkpoint's, a view's base).
+                let strides = h.layout.strides
+                guard let d = a.rest.first ?? a.keywordExtras.first(where: { $0.0 == "dim" })?.1 else { return .tuple(strides.map { .int($0) }) }
+                guard case .int(let i) = d else { throw PythonError(.TypeError, "stride(): argument 'dim' must be int") }
+                return .int(strides[try h.shape.axis(i, op: "stride")])
+            case "storage_offset": return .int(h.layout.offset)
             case "contiguous":
                 // Itself when already contiguous (as PyTorch returns self), else a copy.
                 return h.layout.isContiguous ? .tensor(h) : try self.named("CloneBackward0") { .tensor(try h.operand.reshaped(h.shape)) }

@@ -103,8 +103,9 @@ func stridedScatter<T>(_ src: [T], srcShape: Shape, into dst: inout [T], offset:
 }
 
 extension Storage {
-    /// `stridedGather` for every element type.
-    func gather(offset: Int, strides: [Int], outShape: Shape) -> Storage {
+    /// The elements at `offset + sum(i_d * strides[d])` for every index of `outShape`, row-major
+    /// (callers check that they lie inside the storage).
+    public func gather(offset: Int, strides: [Int], outShape: Shape) -> Storage {
         switch self {
         case .bool(let a): return .bool(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
         case .int64(let a): return .int64(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
