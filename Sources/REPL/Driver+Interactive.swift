@@ -98,9 +98,9 @@ extension Driver {
 
     /// `name?` or `name.attr?` (IPython's help syntax): the name, or nil for other input.
     func helpRequest(_ line: String) -> String? {
-        let t = line.trimmingCharacters(in: .whitespaces)
+        let t = line.trimmingBlanks()
         guard t.hasSuffix("?"), !t.hasPrefix("#") else { return nil }
-        let name = String(t.dropLast().trimmingCharacters(in: .whitespaces))
+        let name = String(t.dropLast()).trimmingBlanks()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
         return name
     }

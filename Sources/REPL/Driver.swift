@@ -96,16 +96,19 @@ public final class Driver {
             return result.succeeded
         }
         for (i, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            let pending = chunk.joined(separator: "\n")
+            let trimmed = line.trimmingBlanks()
+            // A `:command`, or IPython's `name?` (the same as `:help name`), between statements.
+            // Only such lines need to know whether the code before them is still open (inside
+            // brackets or a string), so the pending code is parsed for them alone: replaying a
+            // script stays linear in its length.
+            let candidate = trimmed.hasPrefix(":") || helpRequest(trimmed) != nil
             let insideOpenInput: Bool = {
-                guard !chunk.isEmpty else { return false }
-                if case .incomplete = parse(pending) { return true }
+                guard candidate, !chunk.isEmpty else { return false }
+                if case .incomplete = parse(chunk.joined(separator: "\n")) { return true }
                 return false
             }()
-            // A `:command`, or IPython's `name?` (the same as `:help name`), between statements.
             let helpTopic = insideOpenInput ? nil : helpRequest(trimmed)
-            if (trimmed.hasPrefix(":") || helpTopic != nil) && !insideOpenInput {
+            if candidate && !insideOpenInput {
                 if !flush() { failed = true; if !keepGoing || quitRequested { return exitStatus ?? 1 } }
                 if quitRequested { return exitStatus ?? 0 }
                 if transcript { write(">>> " + trimmed + "\n") }
@@ -286,6 +289,18 @@ func writeTextFileAtomically(_ path: String, _ text: String) -> Bool {
     let closed = fclose(f) == 0
     guard written == bytes.count && closed else { unlink(tmp); return false }
     return rename(tmp, path) == 0
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs (what `:command` lines are cut
+    /// by; cheaper than Foundation's `trimmingCharacters`, which replay calls for every line).
+    func trimmingBlanks() -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !blank($0) }) else { return "" }
+        let last = lastIndex(where: { !blank($0) })!
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
+    }
 }
 
 /// Whether Jacobi talks to a person.

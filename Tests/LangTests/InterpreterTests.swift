@@ -112,6 +112,23 @@ final class InterpreterTests: XCTestCase {
                        + "Parameter containing:\ntensor([0., 0.], requires_grad=True)\n", "PyTorch's echo of both")
     }
 
+    /// A cached program survives assignments to names it does not read (`J = f(x)` line after
+    /// line, issue 17), and is dropped when a name it read is assigned, so results stay right.
+    func testOnlyAssigningANameAProgramReadDropsItsCache() {
+        run("W = ones(3)\nf = vmap(lambda v: v * W)\nx = randn(2, 3)\nJ = f(x)")
+        let cached = interp.stager.cachedCount
+        XCTAssertGreaterThan(cached, 0)
+        run("J = f(x)\nK = 5\ndel K\nfor i in range(3):\n    J = f(x)\n")
+        XCTAssertEqual(interp.stager.cachedCount, cached, "assignments to J, K and i kept f's program")
+        run("W = 2 * ones(3)")
+        XCTAssertEqual(interp.stager.cachedCount, 0, "assigning W, which f reads, dropped it")
+        XCTAssertEqual(run("equal(f(x), x * 2)"), "True\n")
+        // A function defined with def reads its globals at call time too.
+        run("def g(v):\n    return v * scale\nscale = 3.0\ngg = vmap(g)\ngg(x)")
+        run("scale = 4.0")
+        XCTAssertEqual(run("equal(gg(x), x * 4)"), "True\n")
+    }
+
     func testFilesRoundTripThroughTheLanguage() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jacobi-lang-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -20,6 +20,10 @@ public final class Builder: @unchecked Sendable {
     /// time (a Jacobian that is a broadcast weight, say).
     @TaskLocal static var current: Builder?
 
+    /// Whether a function is being traced right now (the interpreter notes the names such a
+    /// function reads, to know which assignments make its cached program stale).
+    public static var isTracing: Bool { current?.isActive ?? false }
+
     /// Creation order; a larger level is an inner trace.
     public let level: Int
     private(set) var types: [TensorType] = []

@@ -118,6 +118,7 @@ extension Interpreter {
     /// A name: local and enclosing scopes, globals, Python's builtins, then Jacobi's torch
     /// builtins, namespaces and constants.
     func lookup(_ n: String, in scope: Scope, range: SourceRange?) throws -> Value {
+        noteTracedRead(n)
         if let v = scope.lookup(n) { return v }
         if let v = pythonBuiltins[n] { return v }
         if let v = resolveGlobalName(n) { return v }

@@ -133,7 +133,7 @@ extension Interpreter {
     func bind(_ name: String, _ v: Value, in scope: Scope) throws {
         if scope.declaredGlobal.contains(name) {
             globals.variables[name] = v
-            globalsChanged()
+            globalRebound(name)
             return
         }
         if scope.declaredNonlocal.contains(name), let owner = scope.nonlocalOwner(of: name) {
@@ -141,7 +141,7 @@ extension Interpreter {
             return
         }
         scope.variables[name] = v
-        if scope === globals { globalsChanged() }
+        if scope === globals { globalRebound(name) }
     }
 
     /// Binds a value to a target: names, tuple unpacking (with `*rest`), attributes, items.
@@ -211,7 +211,7 @@ extension Interpreter {
             guard owner.variables.removeValue(forKey: n) != nil else {
                 throw PythonError(.NameError, "name '\(n)' is not defined", at: r)
             }
-            if owner === globals { globalsChanged() }
+            if owner === globals { globalRebound(n) }
         case .attribute(let base, let name, let r):
             try setAttribute(try evaluate(base, in: scope), name, nil, range: r)
         case .subscript(let base, let items, let r):

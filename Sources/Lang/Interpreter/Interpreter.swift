@@ -72,8 +72,11 @@ public final class Interpreter {
     public var stableOutput = false {
         didSet { MemoryBudget.stableFigures = stableOutput }
     }
-    /// Changes whenever a global is assigned, so cached programs that may close over it are dropped.
+    /// Changes whenever cached programs are dropped (a global they read was assigned, a module
+    /// changed), so structures cached with the old generation are not reused.
     public private(set) var generation = 0
+    /// The names looked up while the cached programs were traced.
+    var namesReadByCachedPrograms = Set<String>()
     /// Output structures of cached transformed calls.
     var structures: [StructureKey: OutputStructure] = [:]
     /// Imported modules by dotted name (`sys.modules`).
@@ -223,6 +226,21 @@ public final class Interpreter {
         generation += 1
         stager.invalidate()
         structures.removeAll()
+        namesReadByCachedPrograms.removeAll()
+    }
+
+    /// Records that the global `name` was bound or deleted: cached programs are dropped only when
+    /// one of them read that name while it was traced, so `J = f(x)` line after line keeps
+    /// `f`'s program (assigning `J` changes nothing `f` reads).
+    func globalRebound(_ name: String) {
+        if namesReadByCachedPrograms.contains(name) { globalsChanged() }
+    }
+
+    /// Notes a name looked up while a program is traced (any scope: an over-approximation of the
+    /// globals it reads).
+    @inline(__always)
+    func noteTracedRead(_ name: String) {
+        if Builder.isTracing { namesReadByCachedPrograms.insert(name) }
     }
 
     /// Looks up a global variable.

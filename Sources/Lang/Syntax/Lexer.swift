@@ -496,7 +496,7 @@ public struct Lexer {
     /// The next `count` characters, or `nil` if fewer remain.
     private func upcoming(_ count: Int) -> String? {
         guard offset + count <= scalars.count else { return nil }
-        return String(String.UnicodeScalarView(scalars[offset..<offset + count]))
+        return Self.string(scalars[offset..<offset + count])
     }
 
     mutating func skip(_ count: Int) {
@@ -521,16 +521,30 @@ public struct Lexer {
     }
 
     func text(from start: SourceLocation) -> String {
-        String(String.UnicodeScalarView(scalars[(start.offset - baseOffset)..<offset]))
+        Self.string(scalars[(start.offset - baseOffset)..<offset])
+    }
+
+    /// The scalars as a string; names, numbers and operators are ASCII almost always, and then
+    /// their bytes are written directly (the lexer makes one string per token).
+    private static func string(_ slice: ArraySlice<Unicode.Scalar>) -> String {
+        if slice.allSatisfy(\.isASCII) {
+            return String(unsafeUninitializedCapacity: slice.count) { bytes in
+                for (i, c) in slice.enumerated() { bytes[i] = UInt8(truncatingIfNeeded: c.value) }
+                return slice.count
+            }
+        }
+        return String(String.UnicodeScalarView(slice))
     }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 
+    private static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+
     private static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || (c.isASCII ? c.properties.isAlphabetic : c.properties.isXIDStart)
+        c == "_" || (c.isASCII ? isASCIILetter(c) : c.properties.isXIDStart)
     }
 
     private static func isIdentifierContinue(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || (c.isASCII ? (c.properties.isAlphabetic || isDigit(c)) : c.properties.isXIDContinue)
+        c == "_" || (c.isASCII ? (isASCIILetter(c) || isDigit(c)) : c.properties.isXIDContinue)
     }
 }
