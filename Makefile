@@ -8,6 +8,10 @@ SWIFT ?= swift
 SHELL := /bin/bash
 PACKAGES := libedit-dev libopenblas-dev liblapacke-dev zlib1g-dev pkg-config python3-pexpect
 BIN := .build/release/jacobi
+# The Swift runtime and Foundation linked into the binary: no dynamic loading and symbol
+# binding of a dozen libraries at every start (24 ms -> 15 ms to the first Jacobian,
+# docs/performance.md).
+RELEASE := -c release --static-swift-stdlib
 
 .PHONY: run build test deps bench fuzz clean
 
@@ -27,13 +31,13 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c release --product jacobi
+	$(SWIFT) build $(RELEASE) --product jacobi
 
 run: build
 	@$(BIN)
 
 test: deps
-	$(SWIFT) build -c release --product jacobi
+	$(SWIFT) build $(RELEASE) --product jacobi
 	$(SWIFT) build --build-tests
 	@set -o pipefail; JACOBI_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
 	@# One plain closing line for CI: "N passed, N failed".
