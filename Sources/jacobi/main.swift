@@ -56,20 +56,66 @@ struct Jacobi: ParsableCommand {
             print(report.text)
             throw ExitCode(report.passed ? 0 : 1)
         }
-        let driver = Driver(stableOutput: stableOutput, keepGoing: keepGoing)
-        driver.transcript = transcript
-        let status: Int32
-        if let code = c {
-            driver.interpreter.argv = ["-c"] + files
-            status = driver.runSource(code, file: "<string>")
-        } else if !files.isEmpty {
-            status = driver.runFiles(files)
-        } else if Terminal.isInteractive {
-            status = driver.interactive()
-        } else {
-            status = driver.runStandardInput()
-        }
+        let status = Jacobi.execute(QuickCommandLine(files: files, code: c, keepGoing: keepGoing,
+                                                     stableOutput: stableOutput, transcript: transcript))
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs what the command line asks for; returns the exit status.
+    static func execute(_ line: QuickCommandLine) -> Int32 {
+        let driver = Driver(stableOutput: line.stableOutput, keepGoing: line.keepGoing)
+        driver.transcript = line.transcript
+        if let code = line.code {
+            driver.interpreter.argv = ["-c"] + line.files
+            return driver.runSource(code, file: "<string>")
+        } else if !line.files.isEmpty {
+            return driver.runFiles(line.files)
+        } else if Terminal.isInteractive {
+            return driver.interactive()
+        } else {
+            return driver.runStandardInput()
+        }
+    }
+}
+
+/// The command line as the common invocations spell it (`jacobi`, `jacobi FILE ARGS...`,
+/// `jacobi -c CODE ARGS...`, with `--keep-going`, `--transcript`, `--stable-output` before),
+/// read without ArgumentParser, whose reflection over the command's properties costs several
+/// milliseconds at every start (issue 17). Anything else (`--help`, `--version`, a mistake) goes
+/// to ArgumentParser, which also gives the same meaning to these forms.
+struct QuickCommandLine {
+    var files: [String] = []
+    var code: String?
+    var keepGoing = false
+    var stableOutput = false
+    var transcript = false
+
+    init(files: [String], code: String?, keepGoing: Bool, stableOutput: Bool, transcript: Bool) {
+        self.files = files; self.code = code; self.keepGoing = keepGoing
+        self.stableOutput = stableOutput; self.transcript = transcript
+    }
+
+    /// Nil when `arguments` need ArgumentParser.
+    init?(_ arguments: [String]) {
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            switch word {
+            case "--keep-going": keepGoing = true
+            case "--stable-output": stableOutput = true
+            case "--transcript": transcript = true
+            case "-c":
+                guard code == nil, i + 1 < arguments.count else { return nil }
+                code = arguments[i + 1]
+                i += 1
+            default:
+                // The first word that is not an option starts the files (and a script's arguments).
+                guard !word.hasPrefix("-") else { return nil }
+                files = Array(arguments[i...])
+                return
+            }
+            i += 1
+        }
     }
 }
 
@@ -87,4 +133,10 @@ func runOnLargeStack(_ body: @escaping () -> Void) {
     if status != 0 { body() }  // no big stack: run with the normal one
 }
 
-runOnLargeStack { Jacobi.main() }
+runOnLargeStack {
+    if let line = QuickCommandLine(Array(CommandLine.arguments.dropFirst())) {
+        let status = Jacobi.execute(line)
+        exit(status)
+    }
+    Jacobi.main()
+}

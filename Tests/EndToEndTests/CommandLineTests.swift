@@ -21,6 +21,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(output, "['-c', 'a.py', 'b']\n")
     }
 
+    /// Options before `-c` (read without ArgumentParser at start-up) mean what they always meant;
+    /// other words still go through ArgumentParser, which takes an unknown option for a script.
+    func testOptionsBeforeCodeAndUnknownOptions() throws {
+        let (output, status) = try runJacobi(["--keep-going", "--transcript", "-c", "nope\nprint(2)"])
+        XCTAssertEqual(status, 1, output)
+        XCTAssertTrue(output.contains(">>> print(2)\n2\n"), output)
+        let (unknown, bad) = try runJacobi(["--frobnicate"])
+        XCTAssertNotEqual(bad, 0)
+        XCTAssertTrue(unknown.contains("--frobnicate") && unknown.contains("No such file or directory"), unknown)
+    }
+
     /// A missing script says what the system says.
     func testMissingScriptSaysNoSuchFile() throws {
         let (output, status) = try runJacobi(["no_such_script.jac"])

@@ -248,6 +248,14 @@ public struct Signature {
 /// The value of a default written in a signature spec: `None`, `True`, `0`, `-1`, `1e-05`,
 /// `'none'`, `(0, 1)`, `()`. These are Python literals; anything else is a programming error.
 func literalValue(_ text: String) -> Value {
+    // The common defaults without the parser: hundreds of builtins read theirs at every start.
+    switch text {
+    case "None": return .none
+    case "True": return .bool(true)
+    case "False": return .bool(false)
+    default:
+        if let i = Int(text) { return .int(i) }
+    }
     guard case .complete(let statements) = parse(text), statements.count == 1,
           case .expression(let e) = statements[0], let v = literalValue(e) else {
         preconditionFailure("signature default '\(text)' is not a literal")
