@@ -38,7 +38,7 @@ enum Pager {
     }
 
     /// Runs `/bin/sh -c pager` with `text` on its standard input and waits for it; false
-    /// when it could not start.
+    /// when it could not start (or the shell could not find or run the pager).
     private static func run(_ pager: String, _ text: String) -> Bool {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return false }
@@ -69,6 +69,8 @@ enum Pager {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // Ctrl-C in the pager is the pager's: it must not stop the next input.
         Interrupt.clear()
-        return true
+        // The shell's "not found" and "not executable": the text was not shown, so write it.
+        let exited = status & 0x7F == 0, code = (status >> 8) & 0xFF
+        return !(exited && (code == 126 || code == 127))
     }
 }

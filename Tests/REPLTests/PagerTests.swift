@@ -12,6 +12,15 @@ final class PagerTests: XCTestCase {
         XCTAssertNil(Pager.command(environment: ["PATH": "/nonexistent"]))
     }
 
+    func testAPagerThatCannotRunLeavesTheTextToWrite() {
+        setenv("PAGER", "/nonexistent/pager-for-jacobi-tests", 1)
+        defer { unsetenv("PAGER") }
+        var written = ""
+        let tall = (1...40).map { "line \($0)\n" }.joined()
+        Pager.show(tall, rows: 10) { written += $0 }
+        XCTAssertEqual(written, tall, "the shell's 'not found' (127) falls back to writing the text")
+    }
+
     func testTextShorterThanTheTerminalIsWrittenDirectly() {
         var written = ""
         Pager.show("one\ntwo\n", rows: 24) { written += $0 }
