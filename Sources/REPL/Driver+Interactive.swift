@@ -98,6 +98,8 @@ extension Driver {
 
     /// `name?` or `name.attr?` (IPython's help syntax): the name, or nil for other input.
     func helpRequest(_ line: String) -> String? {
+        // Most lines do not end with '?': say so without building a trimmed copy.
+        guard line.utf8.last(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "?") else { return nil }
         let t = line.trimmingBlanks()
         guard t.hasSuffix("?"), !t.hasPrefix("#") else { return nil }
         let name = String(t.dropLast()).trimmingBlanks()

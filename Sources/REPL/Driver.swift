@@ -86,7 +86,7 @@ public final class Driver {
         func flush() -> Bool {
             defer { chunk = [] }
             let text = chunk.joined(separator: "\n")
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
+            if text.allSatisfy(\.isWhitespace) { return true }
             let padded = String(repeating: "\n", count: chunkStart - 1) + text
             let result = interpreter.run(padded, file: file, echo: true, keepGoing: keepGoing,
                                          willRun: transcript ? { [unowned self] s in self.echoInput(s, lines) } : nil,

@@ -275,7 +275,11 @@ public struct Lexer {
     /// Lexes the longest operator or delimiter at the cursor.
     private mutating func lexSymbol() throws(SyntaxError) -> Token {
         let start = location
-        for length in [3, 2, 1] {
+        // Every longer operator has '/', '*', '<', '>', '=' or '.' second: otherwise only one
+        // character can match (most symbols), and no longer spellings are tried.
+        let second: Unicode.Scalar = offset + 1 < scalars.count ? scalars[offset + 1] : " "
+        let longest = ["/", "*", "<", ">", "=", "."].contains(second) ? 3 : 1
+        for length in stride(from: longest, through: 1, by: -1) {
             guard let spelling = upcoming(length) else { continue }
             if let unsupported = Self.unsupportedOperators[spelling] {
                 skip(length)

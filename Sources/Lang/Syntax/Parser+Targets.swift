@@ -26,6 +26,9 @@ extension Parser {
     /// // at "f(x) + 1":      returns nil, cursor unchanged
     /// ```
     mutating func speculateTargets(followedBy isFollower: (Token.Kind) -> Bool) -> Target? {
+        // A literal or a keyword never starts a target: no speculation (and no error message
+        // built to be thrown away) for the value of every `name = 1`.
+        guard canStartTarget(current) else { return nil }
         let saved = position
         do {
             let target = try parseTargetList()
