@@ -129,6 +129,20 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("equal(gg(x), x * 4)"), "True\n")
     }
 
+    /// The builtins' default values, read at start-up without the parser where they are plain
+    /// (`None`, numbers, quoted strings), are the values the language gives the same text.
+    func testBuiltinDefaultsAreTheLanguagesValues() throws {
+        var checked = 0
+        for name in interp.registry.names {
+            for p in interp.registry.byName[name]!.signature.parameters {
+                guard let text = p.defaultText, let value = p.defaultValue else { continue }
+                XCTAssertEqual(interp.repr(value), interp.repr(try interp.evaluateSource(text)), "\(name)(\(p.name)=\(text))")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 200)
+    }
+
     func testFilesRoundTripThroughTheLanguage() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jacobi-lang-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

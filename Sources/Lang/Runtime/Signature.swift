@@ -255,6 +255,10 @@ func literalValue(_ text: String) -> Value {
     case "False": return .bool(false)
     default:
         if let i = Int(text) { return .int(i) }
+        if let d = Double(text), text.contains("."), !text.contains("_") { return .float(d) }
+        if text.count >= 2, let q = text.first, q == "'" || q == "\"", text.last == q, !text.dropFirst().dropLast().contains(where: { $0 == "\\" || $0 == q }) {
+            return .string(String(text.dropFirst().dropLast()))
+        }
     }
     guard case .complete(let statements) = parse(text), statements.count == 1,
           case .expression(let e) = statements[0], let v = literalValue(e) else {
