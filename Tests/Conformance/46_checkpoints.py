@@ -41,7 +41,7 @@ print(torch.equal(restored(x), model(x)))
 print(restored(x[:2]))
 
 torch.save(model.state_dict(), PATH)
-state = torch.load(PATH, weights_only=True)
+state = torch.load(PATH, weights_only=True, mmap=True)
 print(state["fc2.bias"])
 print(state["fc1.weight"].shape, state["fc1.weight"].dtype, state["fc1.weight"].requires_grad)
 

@@ -7,13 +7,14 @@ extension Interpreter {
 
     func registerFileBuiltins() {
         let t = "files"
-        registry.add("load", ["f", "|map_location=None", "|weights_only=None"], topic: t,
+        registry.add("load", ["f", "|map_location=None", "|weights_only=None", "|mmap=None"], topic: t,
                      summary: "read a PyTorch checkpoint (.pt, torch.load), or tensors from .npy, .npz, .safetensors, .csv, .txt",
                      doc: """
                      load(path) is torch.load for PyTorch checkpoints (.pt, .pth, .bin, any extension but the ones below):
                      tensors (every dtype, views and shared storages kept), nn.Parameters, state dicts (OrderedDict) and
                      dict/list/tuple/str/int/float/bool/None containers, read by a restricted unpickler that refuses any
-                     other global by name (weights_only=True; weights_only=False is refused). GPU storages load onto the CPU.
+                     other global by name (weights_only=True; weights_only=False is refused). GPU storages load onto the CPU;
+                     map_location= and mmap= are accepted (everything is read into memory on the CPU).
                      Otherwise it reads a file by its extension: .npy gives a tensor; .npz and .safetensors give a dict
                      of tensors (a PyTorch state_dict saved with safetensors.torch.save_file keeps its keys, so
                      net.load_state_dict(load("model.safetensors")) loads weights trained in PyTorch); .csv and .txt
