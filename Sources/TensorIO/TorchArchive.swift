@@ -20,6 +20,8 @@ public enum TorchArchive {
     public struct Loaded: Sendable {
         public var value: TorchValue
         public var notes: [String]
+        /// Every storage the tensors use, flat, by key (tensors that share a key are views of it).
+        public var storages: [String: Tensor]
     }
 
     /// The first bytes of a checkpoint in the legacy (pre-1.6) format: a pickled magic number.
@@ -91,7 +93,7 @@ public enum TorchArchive {
         }
         var unpickler = Unpickler(bytes: try Zip.contents(of: pickle, in: bytes, path: path), path: path, storage: storage)
         let value = try unpickler.load()
-        return Loaded(value: value, notes: notes)
+        return Loaded(value: value, notes: notes, storages: storages)
     }
 
     // MARK: - Writing
@@ -140,7 +142,8 @@ struct Pickler {
     private(set) var out: [UInt8] = [0x80, 0x02]
     /// The storages written, in key order ("0", "1", ...).
     private(set) var storages: [(String, Tensor)] = []
-    private var keyOf: [String: String] = [:]
+    /// The index in `storages` of each caller's storage key.
+    private var indexOf: [String: Int] = [:]
     private var memoOfGlobal: [String: Int] = [:]
     private var memoCount = 0
 
@@ -268,13 +271,12 @@ struct Pickler {
         // The persistent id ('storage', torch.<Type>Storage, key, 'cpu', numel).
         let flat = t.storage ?? t.value
         let key: String
-        if let k = keyOf[t.storageKey], let stored = storages.first(where: { $0.0 == k })?.1,
-           stored.dtype == flat.dtype, stored.elementCount == flat.elementCount {
-            key = k
+        if let i = indexOf[t.storageKey], storages[i].1.dtype == flat.dtype, storages[i].1.elementCount == flat.elementCount {
+            key = storages[i].0
         } else {
             key = String(storages.count)
+            indexOf[t.storageKey] = storages.count
             storages.append((key, flat))
-            keyOf[t.storageKey] = key
         }
         out.append(0x28)
         string("storage")

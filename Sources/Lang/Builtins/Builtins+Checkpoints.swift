@@ -46,12 +46,10 @@ extension Interpreter {
                 return .dict(d)
             case .tensor(let t):
                 let handle = TensorHandle(.tensor(t.value), isParameter: t.isParameter, requiresGrad: t.requiresGrad && t.value.dtype.isFloatingPoint)
-                if sharedKeys.contains(t.storageKey), !t.isParameter, !handle.requiresGrad {
-                    let base = try bases[t.storageKey] ?? {
-                        let b = TensorHandle(.tensor(try storageOf(t, in: loaded.value)))
-                        bases[t.storageKey] = b
-                        return b
-                    }()
+                // The base is the whole storage the file holds, as in PyTorch.
+                if sharedKeys.contains(t.storageKey), !t.isParameter, !handle.requiresGrad,
+                   let base = bases[t.storageKey] ?? loaded.storages[t.storageKey].map({ TensorHandle(.tensor($0)) }) {
+                    bases[t.storageKey] = base
                     let (sizes, strides, offset) = (t.sizes, t.strides, t.offset)
                     if try base.value.asStrided(sizes: sizes, strides: strides, offset: offset) != nil {
                         handle.becomeView(of: base, function: { flat in
@@ -81,37 +79,6 @@ extension Interpreter {
         }
         walk(value)
         return Set(uses.filter { $0.value > 1 }.keys)
-    }
-
-    /// The whole flat storage `t` lives in, rebuilt from every tensor that uses it (elements no
-    /// tensor covers are zero, as a view never reads them).
-    private func storageOf(_ t: TorchTensor, in value: TorchValue) throws -> Tensor {
-        var length = 0
-        var users: [TorchTensor] = []
-        func walk(_ v: TorchValue) {
-            switch v {
-            case .tensor(let u) where u.storageKey == t.storageKey:
-                users.append(u)
-                if u.value.elementCount > 0 {
-                    length = max(length, u.offset + zip(u.sizes, u.strides).map { ($0 - 1) * $1 }.reduce(0, +) + 1)
-                }
-            case .list(let items), .tuple(let items): items.forEach(walk)
-            case .dict(let pairs, _): pairs.forEach { walk($0.0); walk($0.1) }
-            case .tensor, .none, .bool, .int, .float, .string, .bytes: break
-            }
-        }
-        walk(value)
-        var flat = [Double](repeating: 0, count: length)
-        for u in users {
-            let values = u.value.doubles
-            var index = [Int](repeating: 0, count: u.sizes.count)
-            for v in values {
-                flat[u.offset + zip(index, u.strides).map(*).reduce(0, +)] = v
-                var d = u.sizes.count - 1
-                while d >= 0 { index[d] += 1; if index[d] < u.sizes[d] { break }; index[d] = 0; d -= 1 }
-            }
-        }
-        return Tensor(shape: [length], doubles: flat, dtype: t.value.dtype)
     }
 
     /// `torch.save(obj, path)` of tensors, state dicts, modules (their state dict) and
