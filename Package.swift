@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "ADTests", dependencies: ["AD", "Tensor", "Lang"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Lang", "AD", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrinterTests", dependencies: ["Printer", "Tensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LangTests", dependencies: ["Lang", "REPL"]),
+        .testTarget(name: "LangTests", dependencies: ["Lang", "REPL"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: []),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Lang", "Tensor", "TensorIO"], exclude: ["Crashes"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Lang"], exclude: ["pty_editline_test.py", "pty_jacobi_test.py"]),

@@ -41,7 +41,7 @@ struct ElementFormatter {
     init<Indices: Sequence<Int>>(storage: Storage, indices: Indices, options: PrintOptions) {
         precision = options.effectivePrecision
         switch storage {
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16:
             preconditionFailure("TensorFormatter widens storage types (as PyTorch prints half types through float)")
         case .bool(let a):
             for i in indices { width = Swift.max(width, a[i] ? 4 : 5) }
@@ -76,7 +76,7 @@ struct ElementFormatter {
     func format(_ storage: Storage, at index: Int) -> String {
         let text: String
         switch storage {
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16:
             preconditionFailure("TensorFormatter widens storage types (as PyTorch prints half types through float)")
         case .bool(let a): text = a[index] ? "True" : "False"
         case .int64(let a): text = String(a[index])

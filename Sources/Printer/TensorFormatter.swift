@@ -75,7 +75,7 @@ public enum TensorFormatter {
     static func isImpliedByElements(_ dtype: DType) -> Bool {
         switch dtype {
         case .float32, .int64, .bool: return true
-        case .float64, .float16, .bfloat16, .int32, .int16, .int8, .uint8: return false
+        case .float64, .float16, .bfloat16, .int32, .uint32, .int16, .int8, .uint8: return false
         }
     }
 

@@ -34,8 +34,12 @@ struct Command {
                                  + "computation, Ctrl-D leaves. Help taller than the terminal goes through $PAGER (else less -FRX; "
                                  + "PAGER=cat turns it off).",
                                  "",
-"Namespaces torch., torch.func., functorch., torch.autograd.functional., torch.linalg., torch.nn., "
-                                 + "jax. and jax.numpy./jnp. all name the same builtins, so pasted lines run.",
+"Namespaces torch., torch.func., functorch., torch.autograd.functional., torch.linalg. and torch.nn. "
+                                 + "name the same builtins, so pasted lines run. JAX code runs as JAX's: import jax, "
+                                 + "jax.numpy as jnp (NumPy's names and axis=/keepdims=), jax.random (JAX's keys and numbers, bit "
+                                 + "for bit), grad/vmap/jacrev/jacfwd/hessian/jit with argnums=, in_axes=, static_argnums=, "
+                                 + "jax.lax (scan, fori_loop, cond, ...), jax.nn, jax.tree_util; values made by JAX print as "
+                                 + "JAX prints them (Array([1., 2.], dtype=float32)).",
                                  "",
                                  "Nothing ends a session: mistakes are errors with their place, one memory limit (:set memlimit) "
                                  + "covers tensors, lists, strings, file loads and traced programs (MemoryError), Ctrl-C stops any "

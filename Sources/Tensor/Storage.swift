@@ -10,6 +10,7 @@ public enum Storage: Sendable {
     case int8([Int8])
     case int16([Int16])
     case int32([Int32])
+    case uint32([UInt32])
     case int64([Int64])
     case float16([Float16])
     case bfloat16([BFloat16])
@@ -24,6 +25,7 @@ public enum Storage: Sendable {
         case .int8: return .int8
         case .int16: return .int16
         case .int32: return .int32
+        case .uint32: return .uint32
         case .int64: return .int64
         case .float16: return .float16
         case .bfloat16: return .bfloat16
@@ -40,6 +42,7 @@ public enum Storage: Sendable {
         case .int8(let a): return a.count
         case .int16(let a): return a.count
         case .int32(let a): return a.count
+        case .uint32(let a): return a.count
         case .int64(let a): return a.count
         case .float16(let a): return a.count
         case .bfloat16(let a): return a.count
@@ -57,6 +60,7 @@ public enum Storage: Sendable {
         case .int8(let a): return Double(a[i])
         case .int16(let a): return Double(a[i])
         case .int32(let a): return Double(a[i])
+        case .uint32(let a): return Double(a[i])
         case .int64(let a): return Double(a[i])
         case .float16(let a): return Double(a[i])
         case .bfloat16(let a): return Double(a[i].float)
@@ -73,6 +77,7 @@ public enum Storage: Sendable {
         case .int8: return .int8([Int8](repeating: 0, count: count))
         case .int16: return .int16([Int16](repeating: 0, count: count))
         case .int32: return .int32([Int32](repeating: 0, count: count))
+        case .uint32: return .uint32([UInt32](repeating: 0, count: count))
         case .int64: return .int64([Int64](repeating: 0, count: count))
         case .float16: return .float16([Float16](repeating: 0, count: count))
         case .bfloat16: return .bfloat16([BFloat16](repeating: BFloat16(bits: 0), count: count))
@@ -90,7 +95,7 @@ public enum Storage: Sendable {
         case .int64: return .int64(values.map { int64Converting($0) })
         case .float32: return .float32(values.map { Float($0) })
         case .float64: return .float64(values)
-        case .uint8, .int8, .int16, .int32:
+        case .uint8, .int8, .int16, .int32, .uint32:
             return Storage.int64(values.map { int64Converting($0) }).narrowed(to: dtype)
         case .float16, .bfloat16:
             return Storage.float32(values.map { Float($0) }).narrowed(to: dtype)
@@ -106,6 +111,7 @@ public enum Storage: Sendable {
         case .int8(let a): return .int64(mapArray(a) { Int64($0) })
         case .int16(let a): return .int64(mapArray(a) { Int64($0) })
         case .int32(let a): return .int64(mapArray(a) { Int64($0) })
+        case .uint32(let a): return .int64(mapArray(a) { Int64($0) })
         case .float16(let a): return .float32(mapArray(a) { Float($0) })
         case .bfloat16(let a): return .float32(mapArray(a) { $0.float })
         }
@@ -120,6 +126,7 @@ public enum Storage: Sendable {
         case (.int64(let a), .int8): return .int8(mapArray(a) { Int8(truncatingIfNeeded: $0) })
         case (.int64(let a), .int16): return .int16(mapArray(a) { Int16(truncatingIfNeeded: $0) })
         case (.int64(let a), .int32): return .int32(mapArray(a) { Int32(truncatingIfNeeded: $0) })
+        case (.int64(let a), .uint32): return .uint32(mapArray(a) { UInt32(truncatingIfNeeded: $0) })
         case (.float32(let a), .float16): return .float16(mapArray(a) { Float16($0) })
         case (.float32(let a), .bfloat16): return .bfloat16(mapArray(a) { BFloat16($0) })
         default: return self

@@ -60,7 +60,7 @@ public struct Tensor: Sendable {
         case .int64(let a): return a.map { Double($0) }
         case .float32(let a): return a.map { Double($0) }
         case .float64(let a): return a
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16:
             preconditionFailure("widened() gives a compute type")
         }
     }

@@ -89,7 +89,7 @@ enum DelimitedText {
         }
         let text: (Int) -> String
         switch tensor.storage.widened() {
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16: preconditionFailure("widened() gives a compute type")
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16: preconditionFailure("widened() gives a compute type")
         case .bool(let a): text = { a[$0] ? "1" : "0" }
         case .int64(let a): text = { String(a[$0]) }
         case .float32(let a): text = { a[$0].description }

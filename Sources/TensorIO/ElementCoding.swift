@@ -42,6 +42,7 @@ struct ElementLayout: Equatable, Sendable {
         case .int8: self.init(kind: .signed, size: 1, bigEndian: false)
         case .int16: self.init(kind: .signed, size: 2, bigEndian: false)
         case .int32: self.init(kind: .signed, size: 4, bigEndian: false)
+        case .uint32: self.init(kind: .unsigned, size: 4, bigEndian: false)
         case .int64: self.init(kind: .signed, size: 8, bigEndian: false)
         case .float16: self.init(kind: .float, size: 2, bigEndian: false)
         case .bfloat16: self.init(kind: .bfloat, size: 2, bigEndian: false)
@@ -64,8 +65,8 @@ struct ElementLayout: Equatable, Sendable {
     /// ```swift
     /// ElementLayout(kind: .unsigned, size: 1, bigEndian: false).dtype   // .uint8
     /// ```
-    /// Every layout keeps its own type, except unsigned 16- and 32-bit integers (no such Jacobi
-    /// dtype, and PyTorch's are barely usable), which become int64 without loss.
+    /// Every layout keeps its own type, except unsigned 16- and 64-bit integers (no such Jacobi
+    /// dtype, and PyTorch's are barely usable), which become int64 (uint64 past 2^63 wraps).
     var dtype: DType {
         switch (kind, size) {
         case (.bool, _): return .bool
@@ -74,6 +75,7 @@ struct ElementLayout: Equatable, Sendable {
         case (.signed, 4): return .int32
         case (.signed, _): return .int64
         case (.unsigned, 1): return .uint8
+        case (.unsigned, 4): return .uint32
         case (.unsigned, _): return .int64
         case (.float, 2): return .float16
         case (.float, 4): return .float32
@@ -110,8 +112,10 @@ struct ElementLayout: Equatable, Sendable {
                 return .uint8(Array(raw))
             case (.unsigned, 2):
                 return .int64(load(raw, count, big) { (v: UInt16) in Int64(v) })
+            case (.unsigned, 4):
+                return .uint32(load(raw, count, big) { (v: UInt32) in v })
             case (.unsigned, _):
-                return .int64(load(raw, count, big) { (v: UInt32) in Int64(v) })
+                return .int64(load(raw, count, big) { (v: UInt64) in Int64(bitPattern: v) })
             case (.float, 2):
                 return .float16(load(raw, count, big) { (v: UInt16) in Float16(bitPattern: v) })
             case (.float, 4):
@@ -143,6 +147,7 @@ struct ElementLayout: Equatable, Sendable {
         case .int8(let a): return a.map { UInt8(bitPattern: $0) }
         case .int16(let a): return littleEndianBytes(a.map { UInt16(bitPattern: $0) })
         case .int32(let a): return littleEndianBytes(a.map { UInt32(bitPattern: $0) })
+        case .uint32(let a): return littleEndianBytes(a)
         case .float16(let a): return littleEndianBytes(a.map(\.bitPattern))
         case .bfloat16(let a): return littleEndianBytes(a.map(\.bits))
         }

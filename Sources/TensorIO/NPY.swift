@@ -114,6 +114,7 @@ enum NPY {
         case .int8: descr = "|i1"
         case .int16: descr = "<i2"
         case .int32: descr = "<i4"
+        case .uint32: descr = "<u4"
         case .int64: descr = "<i8"
         case .float16: descr = "<f2"
         case .bfloat16: preconditionFailure("NumPy has no bfloat16: callers check with NPY.checkWritable")

@@ -59,6 +59,7 @@ enum SafeTensors {
         case .int8: return "I8"
         case .int16: return "I16"
         case .int32: return "I32"
+        case .uint32: return "U32"
         case .int64: return "I64"
         case .float16: return "F16"
         case .bfloat16: return "BF16"
@@ -185,6 +186,7 @@ enum SafeTensors {
             case .float16: return 7
             case .bfloat16: return 8
             case .int32: return 9
+            case .uint32: return 10
             case .float32: return 11
             case .float64: return 12
             case .int64: return 13

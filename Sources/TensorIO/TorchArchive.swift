@@ -112,6 +112,10 @@ public enum TorchArchive {
         var pickler = Pickler()
         try pickler.save(value)
         let pkl = pickler.finish()
+        if pickler.storages.contains(where: { $0.1.dtype == .uint32 }) {
+            throw FileIO.error(path, "Jacobi does not write uint32 tensors to PyTorch checkpoints",
+                               hint: "convert with .long() first, or save as .npy or .safetensors, which keep uint32")
+        }
         let folder = archiveName + "/"
         var files: [(name: String, data: [UInt8])] = [(folder + "data.pkl", pkl), (folder + ".format_version", Array("1".utf8)),
                                                       (folder + ".storage_alignment", Array("64".utf8)),
@@ -211,6 +215,7 @@ struct Pickler {
         case .int16: return "ShortStorage"
         case .int8: return "CharStorage"
         case .uint8: return "ByteStorage"
+        case .uint32: return "UInt32Storage"   // refused by encode: torch.save writes it in another form
         case .bool: return "BoolStorage"
         }
     }

@@ -11,6 +11,7 @@ PYTHONHASHSEED=0), and writes its exact stdout beside it as NN_topic.out.
     python3 Tests/Conformance/record.py --venv ~/other-venv
     python3 Tests/Conformance/record.py --check --interpreter "/path/to/jacobi"
                                                         # check another interpreter's stdout
+    python3 Tests/Conformance/record.py --jax           # record the JAX suite (jax/) from JAX
 
 A script must exit with status 0, unless its first line is `# exit: N`, in
 which case it must exit with status N. Any other status fails the run loudly
@@ -63,8 +64,8 @@ def expected_status(script):
     return int(m.group(1)) if m else 0
 
 
-def find_scripts(prefixes):
-    scripts = sorted(p for p in HERE.iterdir() if SCRIPT_RE.match(p.name))
+def find_scripts(prefixes, folder=HERE):
+    scripts = sorted(p for p in folder.iterdir() if SCRIPT_RE.match(p.name))
     if prefixes:
         scripts = [s for s in scripts if any(s.name.startswith(p) for p in prefixes)]
     return scripts
@@ -74,7 +75,7 @@ def run(command, script):
     env = {"PYTHONHASHSEED": "0"}
     return subprocess.run(
         command + [script.name],
-        cwd=HERE,
+        cwd=script.parent,
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -91,6 +92,9 @@ def main():
     parser.add_argument("--interpreter", metavar="CMD",
                         help="with --check: run the scripts with CMD (split like a shell "
                              "command) instead of the venv's python")
+    parser.add_argument("--jax", action="store_true",
+                        help="the JAX suite in jax/ (recorded from the venv's JAX; Jacobi's output is "
+                             "checked by the Swift tests, which allow XLA's float32 rounding)")
     parser.add_argument("scripts", nargs="*",
                         help="only the scripts whose file name starts with one of these")
     args = parser.parse_args()
@@ -108,7 +112,10 @@ def main():
                      f"(create it with torch installed, or pass --venv PATH)")
         command = [str(python)]
 
-    scripts = find_scripts(args.scripts)
+    if args.jax and args.check:
+        sys.exit("record.py: --check compares byte for byte; the JAX suite is checked by "
+                 "swift test --filter ConformanceTests (floats to 1e-6)")
+    scripts = find_scripts(args.scripts, HERE / "jax" if args.jax else HERE)
     if not scripts:
         sys.exit("record.py: no script matches " + " ".join(args.scripts))
 

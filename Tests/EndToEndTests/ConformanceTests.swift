@@ -32,6 +32,32 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
+    /// The JAX suite (`Tests/Conformance/jax`): scripts in JAX's idiom against what JAX printed.
+    /// Integers (random keys and bits, shapes, counts) and all text must match exactly; floats to
+    /// 1e-6 of the largest number on their line, since XLA evaluates transcendental functions
+    /// and sums with its own float32 approximations.
+    func testEveryJAXScriptPrintsWhatJAXPrints() throws {
+        let folder = Self.folder.appendingPathComponent("jax")
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".py") && $0.first?.isNumber == true }.sorted()
+        XCTAssertGreaterThanOrEqual(scripts.count, 15, "the JAX suite has at least 15 scripts")
+        for script in scripts {
+            let expected = try String(contentsOf: folder.appendingPathComponent(script.replacingOccurrences(of: ".py", with: ".out")), encoding: .utf8)
+            let (out, err, status) = try runScript(script, in: folder)
+            XCTAssertEqual(status, 0, "\(script): exit status; stderr:\n\(err)")
+            if let difference = jaxConformanceDifference(out, expected) {
+                XCTFail("\(script) differs from what JAX prints:\n\(difference)\nstderr:\n\(err)")
+            }
+        }
+    }
+
+    func testTheJAXComparisonRule() {
+        XCTAssertNil(jaxConformanceDifference("[ 0.2670732  0.1299709 -0.6804863]\n", "[ 0.26707298  0.12997112 -0.6804864 ]\n"), "float32 rounding")
+        XCTAssertNotNil(jaxConformanceDifference("[0.267 0.13]\n", "[0.26707298 0.12997112]\n"), "beyond 1e-6")
+        XCTAssertNotNil(jaxConformanceDifference("[1797259609 2579123966]\n", "[1797259609 2579123967]\n"), "keys exactly")
+        XCTAssertNotNil(jaxConformanceDifference("Array(1., dtype=float32)\n", "Array(1., dtype=float32, weak_type=True)\n"), "text exactly")
+    }
+
     func testTheComparisonRule() {
         XCTAssertNil(conformanceDifference("tensor([0.1235, 2.0000])\n", "tensor([0.1234, 2.0000])\n"), "last digit")
         XCTAssertNotNil(conformanceDifference("tensor([0.1237, 2.0000])\n", "tensor([0.1234, 2.0000])\n"), "more than one unit")
@@ -43,11 +69,11 @@ final class ConformanceTests: XCTestCase {
 
     // MARK: - Running and comparing
 
-    private func runScript(_ script: String) throws -> (String, String, Int32) {
+    func runScript(_ script: String, in folder: URL = ConformanceTests.folder) throws -> (String, String, Int32) {
         let p = Process()
         p.executableURL = try jacobiBinary()
         p.arguments = [script]
-        p.currentDirectoryURL = Self.folder
+        p.currentDirectoryURL = folder
         p.environment = ["PYTHONHASHSEED": "0", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
         // stderr goes to a file so that neither pipe can fill up while the other is read.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).err")
@@ -70,6 +96,35 @@ final class ConformanceTests: XCTestCase {
             try? FileManager.default.removeItem(at: Self.folder.appendingPathComponent(n))
         }
     }
+}
+
+/// The first line where `got` differs from JAX's `expected` under the JAX suite's rule, or nil.
+func jaxConformanceDifference(_ got: String, _ expected: String) -> String? {
+    let x = got.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let y = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for i in 0..<max(x.count, y.count) {
+        let l = i < x.count ? x[i] : "<no line>", r = i < y.count ? y[i] : "<no line>"
+        if l != r && !jaxLinesMatch(l, r) { return "line \(i + 1):\n  jacobi: \(l)\n  JAX:    \(r)" }
+    }
+    return nil
+}
+
+private let jaxNumber = try! NSRegularExpression(pattern: #"[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)"#)
+
+private func jaxLinesMatch(_ a: String, _ b: String) -> Bool {
+    func shape(_ s: String) -> String { replacing(jaxNumber, in: s, with: "#").replacingOccurrences(of: " ", with: "") }
+    guard shape(a) == shape(b) else { return false }
+    func numbers(_ s: String) -> [String] { jaxNumber.matches(in: s, range: NSRange(s.startIndex..., in: s)).map { String(s[Range($0.range, in: s)!]) } }
+    let p = numbers(a), q = numbers(b)
+    guard p.count == q.count else { return false }
+    let scale = q.compactMap(Double.init).filter(\.isFinite).map(abs).max() ?? 0
+    for (u, v) in zip(p, q) where u != v {
+        let isInteger = { (s: String) in !s.contains(".") && !s.contains("e") && Double(s) != nil }
+        if isInteger(u) && isInteger(v) { return false }
+        guard let du = Double(u), let dv = Double(v), du.isFinite, dv.isFinite else { return false }
+        if abs(du - dv) > 1e-6 * scale { return false }
+    }
+    return true
 }
 
 /// The first line where `got` differs from `expected` under the suite's rule, or nil.

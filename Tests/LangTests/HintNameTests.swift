@@ -41,7 +41,7 @@ final class HintNameTests: XCTestCase {
         }
         XCTAssertGreaterThan(named.count, 15, "the hints were not found")
         let interp = Interpreter(output: { _ in }, warn: { _ in })
-        _ = interp.run("import torch\nimport sys", file: "<test>", echo: false)
+        _ = interp.run("import torch\nimport sys\nimport jax\nfrom jax import jit, grad, vmap, lax", file: "<test>", echo: false)
         for (expression, place) in named.sorted(by: { $0.key < $1.key }) {
             // A bare name may be a function, or a method written without its receiver
             // (`backward()`, `load_state_dict()`).

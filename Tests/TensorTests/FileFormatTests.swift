@@ -123,7 +123,7 @@ final class FileFormatTests: XCTestCase {
             ("i1.npy", .int8, [-128, 127, 0]),
             ("u1.npy", .uint8, [0, 255, 17]),
             ("u2.npy", .int64, [0, 65535, 300]),
-            ("u4.npy", .int64, [0, 4_294_967_295, 70000]),
+            ("u4.npy", .uint32, [0, 4_294_967_295, 70000]),
             ("i4_big.npy", .int32, [-5, 100_000]),
         ]
         for (name, dtype, values) in expected {

@@ -27,15 +27,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from common import load_result  # noqa: E402
 from jacobi_peer import DEFAULT_JACOBI, definitions, loads  # noqa: E402
-from workloads import (BY_NAME, IMPLS, JACOBI, JAX_EAGER, JAX_JIT, TORCH_AF, TORCH_FUNC,  # noqa: E402
+from workloads import (BY_NAME, IMPLS, JACOBI, JACOBI_JAX, JAX_EAGER, JAX_JIT, TORCH_AF, TORCH_FUNC,  # noqa: E402
                        WORKLOADS, load_data, write_data)
 
 RTOL, ATOL = 1e-4, 1e-5
 PINV_RTOL = 1e-3  # normwise, per matrix: the pinverse workload's matrices reach cond 9e5 in float32
 PEERS = [TORCH_FUNC, TORCH_AF, JAX_JIT, JAX_EAGER]
-TITLES = {JACOBI: "Jacobi", TORCH_FUNC: "torch.func", TORCH_AF: "torch.autograd.functional",
-          JAX_JIT: "JAX jit", JAX_EAGER: "JAX eager"}
-SCRIPTS = {JACOBI: "jacobi_peer.py", TORCH_FUNC: "torch_peer.py", TORCH_AF: "torch_peer.py",
+TITLES = {JACOBI: "Jacobi", JACOBI_JAX: "Jacobi (JAX code)", TORCH_FUNC: "torch.func",
+          TORCH_AF: "torch.autograd.functional", JAX_JIT: "JAX jit", JAX_EAGER: "JAX eager"}
+SCRIPTS = {JACOBI: "jacobi_peer.py", JACOBI_JAX: "jacobi_peer.py", TORCH_FUNC: "torch_peer.py", TORCH_AF: "torch_peer.py",
            JAX_JIT: "jax_peer.py", JAX_EAGER: "jax_peer.py"}
 
 
@@ -66,7 +66,7 @@ def others_share(before, after, wall):
 def run_one(w, variant, impl, root, jacobi):
     """Run one variant of one implementation in its own process; its JSON record (or an error)."""
     cmd = [sys.executable, os.path.join(HERE, SCRIPTS[impl]), w.name, root, "--variant", variant]
-    cmd += ["--jacobi", jacobi] if impl == JACOBI else ["--impl", impl]
+    cmd += ["--jacobi", jacobi] if impl == JACOBI else ["--jacobi", jacobi, "--jax"] if impl == JACOBI_JAX else ["--impl", impl]
     before, t0 = cpu_seconds(), time.perf_counter()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
@@ -201,6 +201,11 @@ def report(workloads, recs, checks, startup, notes, machine, markdown):
         for variant, impls in w.variants:
             j = recs.get((w.name, variant, JACOBI))
             row = [w.name, variant, fmt_ms(j["median_ms"]) + star(j) if ok(j) else ("FAILED" if j else "—")]
+            jj, jit = recs.get((w.name, variant, JACOBI_JAX)), recs.get((w.name, variant, JAX_JIT))
+            cell = fmt_ms(jj["median_ms"]) + star(jj) if ok(jj) else ("FAILED" if jj else "—")
+            if ok(jj) and ok(jit):
+                cell += f" ({fmt_ratio(jj['median_ms'] / jit['median_ms'])} of JAX jit)"
+            row.append(cell)
             for impl in PEERS:
                 r = recs.get((w.name, variant, impl))
                 if not ok(r):
@@ -215,7 +220,7 @@ def report(workloads, recs, checks, startup, notes, machine, markdown):
             row.append("NO: " + ", ".join(bad) if bad else "yes" if mine else "unchecked")
             rows.append(row)
     out += [h("Median time per call (Jacobi / peer in parentheses: below 1x Jacobi is faster)"),
-            render(["workload", "variant", "Jacobi"] + [TITLES[i] for i in PEERS] + ["agree"], rows, markdown),
+            render(["workload", "variant", "Jacobi", TITLES[JACOBI_JAX]] + [TITLES[i] for i in PEERS] + ["agree"], rows, markdown),
             "", f"agree: every result np.allclose(rtol={RTOL}, atol={ATOL}) to torch.func's (jacobian_loop: to torch.func's "
             f"jacrev(f)(x)); pinverse: per-matrix ||P - P_torch|| / ||P_torch|| <= {PINV_RTOL}. The torch.func column of pinverse is torch.linalg.pinv. *: other processes used more "
             f"than {CONTENDED:.0%} of the machine's CPU during that measurement.", ""]
@@ -236,16 +241,16 @@ def report(workloads, recs, checks, startup, notes, machine, markdown):
         for variant, impls in w.variants:
             j = recs.get((w.name, variant, JACOBI))
             row = [w.name, variant, f"{j['program_peak_kb'] * 1000 / 2**20:.2f} MiB" if ok(j) else "—"]
-            for impl in [JACOBI] + PEERS:
+            for impl in [JACOBI, JACOBI_JAX] + PEERS:
                 r = recs.get((w.name, variant, impl))
                 row.append(f"{(r['peak_rss_kb'] - r['base_rss_kb']) / 1024:+.1f} MiB" if ok(r) else "—")
                 if ok(r):
                     base.setdefault(impl, []).append(r["base_rss_kb"])
             rows.append(row)
         rows.append([w.name, "(base RSS)", ""] + [fmt_mib(statistics.median(base[i])) if i in base else "—"
-                                                  for i in [JACOBI] + PEERS])
+                                                  for i in [JACOBI, JACOBI_JAX] + PEERS])
     out += [h("Memory: peak RSS above base RSS per process (one process per variant)"),
-            render(["workload", "variant", "Jacobi program peak"] + [TITLES[i] for i in [JACOBI] + PEERS],
+            render(["workload", "variant", "Jacobi program peak"] + [TITLES[i] for i in [JACOBI, JACOBI_JAX] + PEERS],
                    rows, markdown), ""]
 
     if startup:

@@ -18,11 +18,12 @@ import numpy as np
 
 SEED = 8  # issue 8
 
-# Implementations, in table order: Jacobi and the peer columns.
-JACOBI, TORCH_FUNC, TORCH_AF, JAX_JIT, JAX_EAGER = \
-    "jacobi", "torch.func", "torch.autograd.functional", "jax.jit", "jax.eager"
-IMPLS = [JACOBI, TORCH_FUNC, TORCH_AF, JAX_JIT, JAX_EAGER]
-ALL_BUT_AF = [JACOBI, TORCH_FUNC, JAX_JIT, JAX_EAGER]
+# Implementations, in table order: Jacobi and the peer columns. JACOBI_JAX is Jacobi running the
+# JAX peer's text (jax.vmap(jax.jacrev(f)) with jnp), so the JAX columns compare the same code.
+JACOBI, JACOBI_JAX, TORCH_FUNC, TORCH_AF, JAX_JIT, JAX_EAGER = \
+    "jacobi", "jacobi-jax", "torch.func", "torch.autograd.functional", "jax.jit", "jax.eager"
+IMPLS = [JACOBI, JACOBI_JAX, TORCH_FUNC, TORCH_AF, JAX_JIT, JAX_EAGER]
+ALL_BUT_AF = [JACOBI, JACOBI_JAX, TORCH_FUNC, JAX_JIT, JAX_EAGER]
 
 # The variants (table rows) of each kind of workload, and the implementations that run each.
 # For pinverse the torch.func column is plain torch.linalg.pinv: there is no transform to apply.

@@ -238,6 +238,7 @@ extension DType {
         case .int16: return "torch.ShortTensor"
         case .int8: return "torch.CharTensor"
         case .uint8: return "torch.ByteTensor"
+        case .uint32: return "torch.UInt32Tensor"
         case .bool: return "torch.BoolTensor"
         }
     }

@@ -55,7 +55,17 @@ public final class TensorHandle {
         }
     }
 
+    /// The library whose operation made a value, which decides its class and printing: PyTorch's
+    /// `Tensor`, or JAX's `Array` (NumPy-style printing, immutable, NumPy's method names); a JAX
+    /// value made from Python scalars alone is weakly typed (`weak_type=True`).
+    public enum API: Equatable {
+        case torch
+        case jax(weak: Bool)
+    }
+
     private var stored: Operand
+    /// Which library's value this is (PyTorch's unless a JAX operation made it).
+    public var api: API = .torch
     /// Whether this is an `nn.Parameter` (printed `Parameter containing:`; registered by modules).
     public var isParameter: Bool
     /// Whether operations on this tensor are recorded for `backward()` (`requires_grad`).

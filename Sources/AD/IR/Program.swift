@@ -26,6 +26,7 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
         case .int8: short = "i8"
         case .int16: short = "i16"
         case .int32: short = "i32"
+        case .uint32: short = "u32"
         case .int64: short = "i64"
         case .bool: short = "bool"
         }

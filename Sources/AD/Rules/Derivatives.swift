@@ -34,7 +34,12 @@ enum Derivatives {
         case .div:
             return (wantA ? try b.constant(1) / b : nil, wantB ? try -(y / b) : nil)
         case .pow:
-            let da: Operand? = wantA ? try b * Operand.binary(.pow, a, b - b.constant(1)) : nil
+            // b * a^(b-1), and 0 where b == 0 (as PyTorch's pow_backward masks it), so that the
+            // derivatives of x**2 past the second stay 0 at x == 0 instead of 0 * inf.
+            var da: Operand? = wantA ? try b * Operand.binary(.pow, a, b - b.constant(1)) : nil
+            if let d = da, b.concrete.map({ $0.doubles.contains(0) }) ?? true {
+                da = try Operand.select(Operand.compare(.eq, b, b.constant(0)), d.constant(0), d)
+            }
             var db: Operand? = nil
             if wantB {
                 // y * log(a), defined as 0 where a == 0 (as PyTorch does).

@@ -154,6 +154,7 @@ public struct BoundArguments {
         guard let v = value(name), !v.isNone else { return nil }
         if case .dtype(let t) = v { return t }
         if case .string(let s) = v, let t = parseDType(s) { return t }
+        if case .instance(let i) = v, let t = i.payload as? DType { return t }   // jnp.float32, x.dtype
         if case .type(let t) = v {
             if t === BuiltinTypes.float { return .float64 }
             if t === BuiltinTypes.int { return .int64 }
@@ -175,7 +176,7 @@ public let torchDTypeNames: [(String, DType)] = [
     ("float32", .float32), ("float", .float32), ("float64", .float64), ("double", .float64),
     ("float16", .float16), ("half", .float16), ("bfloat16", .bfloat16),
     ("int64", .int64), ("long", .int64), ("int32", .int32), ("int", .int32), ("int16", .int16), ("short", .int16),
-    ("int8", .int8), ("uint8", .uint8), ("bool", .bool),
+    ("int8", .int8), ("uint8", .uint8), ("uint32", .uint32), ("bool", .bool),
 ]
 
 /// `float32`, `torch.float64`, `double`, `half`, `int` (int32, as in PyTorch), `uint8`, ...

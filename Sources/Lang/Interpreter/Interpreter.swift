@@ -67,6 +67,9 @@ public final class Interpreter {
     }
     /// Printing options for tensors (`torch.set_printoptions`).
     public var printOptions = PrintOptions()
+    /// `jax.config.update("jax_enable_x64", True)`: JAX's arrays keep 64-bit types (else int64
+    /// becomes int32 and float64 float32, as in JAX).
+    public var jaxX64 = false
     /// Mask figures that change from run to run (object addresses, benchmark times) in what is
     /// printed, for golden transcripts (`--stable-output`).
     public var stableOutput = false {

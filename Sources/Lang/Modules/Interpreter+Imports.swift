@@ -12,6 +12,7 @@ extension Interpreter {
         var b: [String: (Interpreter) -> Namespace] = [:]
         for (name, builder) in torchModuleBuilders { b[name] = builder }
         for (name, builder) in pythonModuleBuilders { b[name] = builder }
+        for (name, builder) in jaxModuleBuilders { b[name] = builder }
         Interpreter.builderTable = b
         return b
     }

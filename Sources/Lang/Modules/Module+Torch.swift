@@ -5,7 +5,7 @@ import Printer
 
 // The torch modules: `torch`, `torch.nn`, `torch.nn.functional`, `torch.func`/`functorch`,
 // `torch.autograd`, `torch.linalg`, `torch.utils.benchmark`, `torch.cuda`, `torch.testing`, and the
-// JAX and NumPy names that resolve to the same builtins.
+// NumPy names that resolve to the same builtins.
 
 extension Interpreter {
     var torchModuleBuilders: [String: (Interpreter) -> Namespace] {
@@ -29,14 +29,8 @@ extension Interpreter {
             "torch.backends.mps": { interp in Namespace(name: "torch.backends.mps", attributes: [("is_available", interp.function("is_available", []) { _ in .bool(false) })]) },
             "torch.testing": { interp in interp.makeTestingModule() },
             "torch.return_types": { interp in Namespace(name: "torch.return_types") { interp, n in .type(interp.returnType(n, fields: ["values", "indices"])) } },
-            "jax": { interp in interp.registryModule("jax") },
-            "jax.numpy": { interp in interp.registryModule("jax.numpy") },
-            "jax.nn": { interp in interp.registryModule("jax.nn") },
-            "jax.scipy": { interp in interp.registryModule("jax.scipy") },
-            "jax.lax": { interp in interp.registryModule("jax.lax") },
             "numpy": { interp in interp.registryModule("numpy") },
             "numpy.linalg": { interp in interp.registryModule("numpy.linalg") },
-            "jax.numpy.linalg": { interp in interp.registryModule("jax.numpy.linalg") },
         ]
     }
 

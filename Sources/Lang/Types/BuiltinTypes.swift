@@ -104,7 +104,9 @@ extension Value {
         case .int, .bigInt: return BuiltinTypes.int
         case .float: return BuiltinTypes.float
         case .string: return BuiltinTypes.str
-        case .tensor(let h): return h.isParameter ? BuiltinTypes.parameter : BuiltinTypes.tensor
+        case .tensor(let h):
+            if h.isParameter { return BuiltinTypes.parameter }
+            return h.api == .torch ? BuiltinTypes.tensor : BuiltinTypes.jaxArray
         case .list: return BuiltinTypes.list
         case .tuple: return BuiltinTypes.tuple
         case .dict(let d):

@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import Printer
 
 // `x.numpy()`: a NumPy array over the tensor's values, with NumPy's view of it (`shape` is a
 // tuple, `dtype` is `dtype('float32')`, `tolist()`, `item()`); `torch.tensor(a)` and
@@ -93,36 +94,6 @@ extension Interpreter {
 
     /// NumPy's text for an array: `[1.5 2. ]` (str) or `array([1.5, 2. ], dtype=float32)` (repr).
     func numpyText(_ t: Tensor, repr: Bool) -> String {
-        let values = t.doubles
-        let texts: [String] = values.map { d in
-            switch t.dtype {
-            case .bool: return d != 0 ? "True" : "False"
-            case .uint8, .int8, .int16, .int32, .int64: return String(Int(d))
-            case .float16, .bfloat16, .float32, .float64:
-                if d.isNaN { return "nan" }
-                if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-                var s = t.dtype == .float32 ? "\(Float(d))" : t.dtype == .float16 ? "\(Float16(d))" : "\(d)"
-                if s.hasSuffix(".0") { s.removeLast() }
-                return s
-            }
-        }
-        let width = texts.map(\.count).max() ?? 0
-        let padded = texts.map { t.dtype == .bool ? String(repeating: " ", count: width - $0.count) + $0
-                                 : String(repeating: " ", count: width - $0.count) + $0 }
-        let separator = repr ? ", " : " "
-        func build(_ dim: Int, _ offset: Int, _ indent: Int) -> String {
-            if t.rank == 0 { return padded.first ?? "" }
-            if dim == t.rank - 1 {
-                return "[" + (0..<t.shape[dim]).map { padded[offset + $0] }.joined(separator: separator) + "]"
-            }
-            let stride = t.shape.dims[(dim + 1)...].reduce(1, *)
-            let rows = (0..<t.shape[dim]).map { build(dim + 1, offset + $0 * stride, indent + 1) }
-            let newlines = String(repeating: "\n", count: t.rank - dim - 1)
-            return "[" + rows.joined(separator: (repr ? "," : "") + newlines + String(repeating: " ", count: indent + 1)) + "]"
-        }
-        guard repr else { return build(0, 0, 0) }
-        let showDType = !(t.dtype == .float64 || t.dtype == .int64 || t.dtype == .bool)
-        let body = build(0, 0, 6)
-        return "array(" + body + (showDType ? ", dtype=\(t.dtype.rawValue)" : "") + ")"
+        repr ? NumPyFormatter.numpyRepr(t) : NumPyFormatter.str(t)
     }
 }

@@ -159,7 +159,7 @@ extension Interpreter {
             }
             return .integer(n)
         case .tensor(let h):
-            let t = try h.value.requireConcrete("int()")
+            let t = try jaxConcrete(h, "int()")
             guard t.elementCount == 1 else {
                 throw PythonError(.ValueError, "only one element tensors can be converted to Python scalars")
             }
@@ -182,7 +182,7 @@ extension Interpreter {
             guard let d = parsePythonFloat(s) else { throw PythonError(.ValueError, "could not convert string to float: \(pythonQuoted(s))") }
             return d
         case .tensor(let h):
-            let t = try h.value.requireConcrete("float()")
+            let t = try jaxConcrete(h, "float()")
             guard t.elementCount == 1 else {
                 throw PythonError(.ValueError, "only one element tensors can be converted to Python scalars")
             }

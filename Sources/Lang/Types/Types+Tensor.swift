@@ -176,7 +176,7 @@ func makeParameterType() -> TypeObject {
     }
 }
 
-private func tensorSlots() -> Slots {
+func tensorSlots() -> Slots {
     var s = Slots()
     s.binary = { interp, op, v, other, reflected in
         guard case .tensor(let h) = v else { return nil }

@@ -96,6 +96,7 @@ extension Interpreter {
         case .int16: return "Short"
         case .int8: return "Char"
         case .uint8: return "Byte"
+        case .uint32: return "UInt32"
         case .bool: return "Bool"
         }
     }

@@ -12,7 +12,7 @@ extension Tensor {
         if !x.hasComputeType { return try unary(op, x.widened()).narrowed(to: x.dtype) }
         let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
         switch x.storage {
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16:
             preconditionFailure("storage types are widened above")
         case .float32(let a):
             switch op {

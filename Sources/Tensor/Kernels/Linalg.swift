@@ -198,7 +198,7 @@ extension Tensor {
             return Tensor(shape: out, storage: .float64(try run(a, x.count > 1 ? x[1].float64Values : nil)))
         case .float16, .bfloat16:
             throw TensorError("linalg.\(op.name): Low precision dtypes not supported. Got \(x[0].dtype.torchName); convert with .float() first")
-        case .bool, .uint8, .int8, .int16, .int32, .int64:
+        case .bool, .uint8, .int8, .int16, .int32, .uint32, .int64:
             throw TensorError("linalg.\(op.name): expected a floating point tensor, got \(x[0].dtype.torchName)")
         }
     }

@@ -36,7 +36,7 @@ extension Tensor {
         outDims.remove(at: axis)
         let outShape = Shape(outDims)
         switch x.storage {
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16:
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16:
             preconditionFailure("storage types are widened in reduce")
         case .float32(let a):
             return Tensor(shape: outShape, storage: .float32(reduceRows(op, a, pre, n, post, acc: Double.self)))

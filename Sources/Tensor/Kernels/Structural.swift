@@ -115,6 +115,7 @@ extension Storage {
         case .int8(let a): return .int8(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
         case .int16(let a): return .int16(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
         case .int32(let a): return .int32(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
+        case .uint32(let a): return .uint32(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
         case .float16(let a): return .float16(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
         case .bfloat16(let a): return .bfloat16(stridedGather(a, offset: offset, strides: strides, outShape: outShape))
         }
@@ -139,6 +140,7 @@ extension Storage {
         case .int8: return .int8(build(Int8(0)) { if case .int8(let a) = $0 { return a }; preconditionFailure() })
         case .int16: return .int16(build(Int16(0)) { if case .int16(let a) = $0 { return a }; preconditionFailure() })
         case .int32: return .int32(build(Int32(0)) { if case .int32(let a) = $0 { return a }; preconditionFailure() })
+        case .uint32: return .uint32(build(UInt32(0)) { if case .uint32(let a) = $0 { return a }; preconditionFailure() })
         case .float16: return .float16(build(Float16(0)) { if case .float16(let a) = $0 { return a }; preconditionFailure() })
         case .bfloat16: return .bfloat16(build(BFloat16(bits: 0)) { if case .bfloat16(let a) = $0 { return a }; preconditionFailure() })
         }
@@ -262,7 +264,7 @@ extension Tensor {
         if dtype != dtype.computeType { return identity(n, dtype: dtype.computeType).narrowed(to: dtype) }
         var s = Storage.zeros(dtype, count: n * n)
         switch s {
-        case .uint8, .int8, .int16, .int32, .float16, .bfloat16: preconditionFailure("compute types only here")
+        case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16: preconditionFailure("compute types only here")
         case .float32(var a): for i in 0..<n { a[i * n + i] = 1 }; s = .float32(a)
         case .float64(var a): for i in 0..<n { a[i * n + i] = 1 }; s = .float64(a)
         case .int64(var a): for i in 0..<n { a[i * n + i] = 1 }; s = .int64(a)
