@@ -70,6 +70,7 @@ extension Interpreter {
         let xs = try jaxArgument(a.value("xs")!)
         let n: Int
         if let length = try a.optionalInt("length") { n = length } else { n = try laxLeadingLength(xs, range: a.range) }
+        guard n >= 0 else { throw PythonError(.ValueError, "scan got a negative length \(n)", at: a.range) }
         let reverse = try a.bool("reverse")
         var ys: [Value] = []
         for step in 0..<n {
@@ -119,6 +120,7 @@ extension Interpreter {
     /// `cond`/`switch`: the chosen branch, or every branch selected elementwise when the
     /// predicate is being traced.
     func laxBranch(_ pred: Value, _ branches: [Value], _ operands: [Value], isIndex: Bool, range: SourceRange?) throws -> Value {
+        guard !branches.isEmpty else { throw PythonError(.ValueError, "switch: empty branches sequence", at: range) }
         let args = try operands.map { try jaxArgument($0) }
         let p = try jnpOperand(pred, range: range)
         if let t = p.concrete {
@@ -173,6 +175,8 @@ extension Interpreter {
         }
         attrs.append(jnp("one_hot", ["x", "num_classes", "dtype=None", "axis=-1"]) { [unowned self] a in
             let x = try self.jnpArray(a, "x"), n = try a.int("num_classes")
+            guard n >= 0 else { throw PythonError(.ValueError, "one_hot: num_classes must be non-negative, got \(n)") }
+            _ = try self.jaxShape(x.shape.dims + [n], what: "jax.nn.one_hot")
             let classes = Operand.tensor(Tensor(shape: [n], doubles: (0..<n).map(Double.init), dtype: .int64))
             let hit = try Operand.compare(.eq, x.converted(to: .int64).unsqueeze(x.rank), classes)
             var out = try hit.converted(to: try a.dtype("dtype") ?? self.jaxFloat)
@@ -196,8 +200,8 @@ extension Interpreter {
             if a.has("b") { e = try e * self.jnpArray(a, "b") }
             var r = try e.sum(axes, keepdim: true).unary(.log) + finite
             if !keep {
-                let all = (axes ?? Array(0..<x.rank)).map { $0 < 0 ? $0 + x.rank : $0 }
-                for d in all.sorted(by: >) { r = try r.squeeze(d) }
+                let all = try (axes ?? Array(0..<x.rank)).map { try self.jnpAxis($0, rank: x.rank) }
+                for d in Set(all).sorted(by: >) { r = try r.squeeze(d) }
             }
             return .tensor(TensorHandle(r))
         }

@@ -113,8 +113,29 @@ extension Interpreter {
         return try jaxArray(o, weak: weak)
     }
 
-    /// An `axis=` argument: nil (all axes), one axis, or a tuple of axes.
-    func jnpAxes(_ a: BoundArguments, _ name: String = "axis") throws -> [Int]? { try a.intList(name) }
+    /// An `axis=` argument: nil (all axes), one axis, or a tuple of axes, each checked against the
+    /// array's rank and made non-negative.
+    func jnpAxes(_ a: BoundArguments, _ name: String = "axis", rank: Int? = nil) throws -> [Int]? {
+        guard let axes = try a.intList(name) else { return nil }
+        guard let rank else { return axes }
+        return try axes.map { try jnpAxis($0, rank: rank) }
+    }
+
+    /// One axis checked against a rank (NumPy's `AxisError` is a `ValueError`).
+    func jnpAxis(_ axis: Int, rank: Int) throws -> Int {
+        guard axis >= -rank && axis < max(rank, 1) else {
+            throw PythonError(.ValueError, "axis \(axis) is out of bounds for array of dimension \(rank)")
+        }
+        return axis < 0 ? axis + rank : axis
+    }
+
+    /// The shape of an array a JAX function makes, checked: no negative sizes, and within the
+    /// memory limit (`:set memlimit`).
+    func jaxShape(_ dims: [Int], dtype: DType = .float32, what: String) throws -> Shape {
+        let shape = try checkedShape(dims)
+        try checkAllocation(elements: shape.elementCount, bytesPerElement: max(dtype.byteSize, 4), what: what)
+        return shape
+    }
 
     /// Floating-point operand for functions that need one (`mean` of ints is float).
     func jnpFloating(_ o: Operand) throws -> Operand {
@@ -173,18 +194,18 @@ extension Interpreter {
                 try self.jnpAsArray(a, "a")
             },
             jnp("zeros", ["shape", "dtype=None"]) { [unowned self] a in
-                .tensor(TensorHandle(.tensor(Tensor.full(Shape(try shape(a, "shape")), 0, dtype: try dtypeOr(a, self.jaxFloat)))))
+                .tensor(TensorHandle(.tensor(Tensor.full(try self.jaxShape(try shape(a, "shape"), what: "jnp.zeros"), 0, dtype: try dtypeOr(a, self.jaxFloat)))))
             },
             jnp("ones", ["shape", "dtype=None"]) { [unowned self] a in
-                .tensor(TensorHandle(.tensor(Tensor.full(Shape(try shape(a, "shape")), 1, dtype: try dtypeOr(a, self.jaxFloat)))))
+                .tensor(TensorHandle(.tensor(Tensor.full(try self.jaxShape(try shape(a, "shape"), what: "jnp.ones"), 1, dtype: try dtypeOr(a, self.jaxFloat)))))
             },
             jnp("full", ["shape", "fill_value", "dtype=None"]) { [unowned self] a in
                 let fill = try self.jnpArray(a, "fill_value")
                 let d = try a.dtype("dtype") ?? fill.dtype
-                return .tensor(TensorHandle(try fill.converted(to: d).broadcast(to: Shape(try shape(a, "shape")))))
+                return .tensor(TensorHandle(try fill.converted(to: d).broadcast(to: try self.jaxShape(try shape(a, "shape"), what: "jnp.full"))))
             },
             jnp("empty", ["shape", "dtype=None"]) { [unowned self] a in
-                .tensor(TensorHandle(.tensor(Tensor.full(Shape(try shape(a, "shape")), 0, dtype: try dtypeOr(a, self.jaxFloat)))))
+                .tensor(TensorHandle(.tensor(Tensor.full(try self.jaxShape(try shape(a, "shape"), what: "jnp.empty"), 0, dtype: try dtypeOr(a, self.jaxFloat)))))
             },
             jnp("zeros_like", ["a", "dtype=None", "shape=None"]) { [unowned self] a in
                 let x = try self.jnpArray(a, "a")
@@ -200,12 +221,14 @@ extension Interpreter {
             },
             jnp("eye", ["N", "M=None", "k=0", "dtype=None"]) { [unowned self] a in
                 let n = try a.int("N"), m = try a.optionalInt("M") ?? n, k = try a.int("k")
+                _ = try self.jaxShape([n, m], what: "jnp.eye")
                 var values = [Double](repeating: 0, count: n * m)
                 for i in 0..<n where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }
                 return .tensor(TensorHandle(.tensor(Tensor(shape: [n, m], doubles: values, dtype: try dtypeOr(a, self.jaxFloat)))))
             },
             jnp("identity", ["n", "dtype=None"]) { [unowned self] a in
                 let n = try a.int("n")
+                _ = try self.jaxShape([n, n], what: "jnp.identity")
                 var values = [Double](repeating: 0, count: n * n)
                 for i in 0..<n { values[i * n + i] = 1 }
                 return .tensor(TensorHandle(.tensor(Tensor(shape: [n, n], doubles: values, dtype: try dtypeOr(a, self.jaxFloat)))))
@@ -220,13 +243,18 @@ extension Interpreter {
                     return try n.double()
                 }
                 guard nums[2] != 0 else { throw PythonError(.ValueError, "arange: step must not be zero") }
-                let count = max(0, Int(((nums[1] - nums[0]) / nums[2]).rounded(.up)))
+                let steps = ((nums[1] - nums[0]) / nums[2]).rounded(.up)
+                guard steps.isFinite else { throw PythonError(.ValueError, "arange: the bounds must be finite") }
+                let count = Int(max(0, min(steps, 1e15)))
+                _ = try self.jaxShape([count], what: "jnp.arange")
                 let d = try a.dtype("dtype") ?? (isFloat ? self.jaxFloat : (self.jaxX64 ? .int64 : .int32))
                 let values = (0..<count).map { nums[0] + Double($0) * nums[2] }
                 return .tensor(TensorHandle(.tensor(Tensor(shape: [count], doubles: values, dtype: d))))
             },
             jnp("linspace", ["start", "stop", "num=50", "endpoint=True", "retstep=False", "dtype=None", "axis=0"]) { [unowned self] a in
                 let lo = try a.double("start"), hi = try a.double("stop"), n = try a.int("num")
+                guard n >= 0 else { throw PythonError(.ValueError, "Number of samples, \(n), must be non-negative.") }
+                _ = try self.jaxShape([n], what: "jnp.linspace")
                 let endpoint = try a.bool("endpoint")
                 let div = Double(endpoint ? max(n - 1, 1) : max(n, 1))
                 let step = (hi - lo) / div
@@ -373,7 +401,7 @@ extension Interpreter {
                 if let d = try a.dtype("dtype") { x = try x.converted(to: d) }
                 if floating { x = try self.jnpFloating(x) }
                 if x.dtype == .bool && ["sum", "prod"].contains(n) { x = try x.converted(to: self.jaxX64 ? .int64 : .int32) }
-                return .tensor(TensorHandle(try f(x, try self.jnpAxes(a), try a.bool("keepdims"), a)))
+                return .tensor(TensorHandle(try f(x, try self.jnpAxes(a, rank: x.rank), try a.bool("keepdims"), a)))
             })
         }
         reduction("sum") { x, axes, keep, _ in try x.sum(axes, keepdim: keep) }
@@ -420,8 +448,8 @@ extension Interpreter {
     /// The product over `axes`, as a left-to-right chain of multiplications of slices.
     func jnpProduct(_ x: Operand, _ axes: [Int]?, keepdims: Bool) throws -> Operand {
         var r = x
-        let all = axes ?? Array(0..<x.rank)
-        for axis in all.map({ $0 < 0 ? $0 + x.rank : $0 }).sorted(by: >) {
+        let all = try (axes ?? Array(0..<x.rank)).map { try jnpAxis($0, rank: x.rank) }
+        for axis in Set(all).sorted(by: >) {
             let n = r.shape[axis]
             var acc: Operand
             if n == 0 {
@@ -451,18 +479,19 @@ extension Interpreter {
     /// default), computed on concrete values.
     func jnpQuantile(_ x: Operand, _ axes: [Int]?, _ q: Double, keepdims: Bool) throws -> Operand {
         let t = try x.requireConcrete("jnp.median (sorting needs concrete values in Jacobi)")
-        let all = (axes ?? Array(0..<t.rank)).map { $0 < 0 ? $0 + t.rank : $0 }
+        let all = try (axes ?? Array(0..<t.rank)).map { try jnpAxis($0, rank: t.rank) }
         let kept = (0..<t.rank).filter { !all.contains($0) }
         let moved = try Operand.tensor(t).permuted(kept + all).requireConcrete("median")
         let groups = kept.reduce(1) { $0 * t.shape[$1] }, n = all.reduce(1) { $0 * t.shape[$1] }
         let values = moved.doubles
         var result: [Double] = []
-        for g in 0..<groups {
+        for g in 0..<groups where n > 0 {
             let sorted = values[(g * n)..<((g + 1) * n)].sorted()
             let pos = q * Double(n - 1)
             let lo = Int(pos.rounded(.down)), hi = min(lo + 1, n - 1)
             result.append(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - Double(lo)))
         }
+        if n == 0 { result = Array(repeating: .nan, count: groups) }
         var dims = kept.map { t.shape[$0] }
         if keepdims { dims = (0..<t.rank).map { all.contains($0) ? 1 : t.shape[$0] } }
         return .tensor(Tensor(shape: Shape(dims), doubles: result, dtype: t.dtype))
@@ -506,7 +535,7 @@ extension Interpreter {
         shapeFunction("squeeze", ["a", "axis=None"]) { x, a in
             guard let axes = try a.intList("axis") else { return try x.squeeze() }
             var r = x
-            for ax in axes.map({ $0 < 0 ? $0 + x.rank : $0 }).sorted(by: >) {
+            for ax in Set(try axes.map { try self.jnpAxis($0, rank: x.rank) }).sorted(by: >) {
                 guard r.shape[ax] == 1 else {
                     throw PythonError(.ValueError, "cannot select an axis to squeeze out which has size not equal to one, got shape=\(NumPyFormatter.shapeTuple(x.shape.dims)) and dimensions=(\(ax),)")
                 }
@@ -520,7 +549,7 @@ extension Interpreter {
         shapeFunction("flip", ["m", "axis=None"]) { x, a in
             var r = x
             for ax in try a.intList("axis") ?? Array(0..<x.rank) {
-                let d = ax < 0 ? ax + x.rank : ax
+                let d = try self.jnpAxis(ax, rank: x.rank)
                 let n = r.shape[d]
                 r = try r.indexSelect(d, .tensor(Tensor(shape: [n], int64: (0..<n).reversed().map(Int64.init))))
             }
@@ -542,14 +571,20 @@ extension Interpreter {
         }
         shapeFunction("tile", ["A", "reps"]) { x, a in
             let reps = try a.intList("reps") ?? []
+            guard reps.allSatisfy({ $0 >= 0 }) else { throw PythonError(.ValueError, "tile: reps must be non-negative, got \(reps)") }
+            _ = try self.jaxShape([x.shape.elementCount, reps.reduce(1, *)], dtype: x.dtype, what: "jnp.tile")
             var r = x
             while r.rank < reps.count { r = try r.unsqueeze(0) }
             let full = Array(repeating: 1, count: r.rank - reps.count) + reps
-            for (d, k) in full.enumerated() where k != 1 { r = try Operand.cat(Array(repeating: r, count: k), dim: d) }
+            for (d, k) in full.enumerated() where k != 1 {
+                r = k == 0 ? try r.narrowed(d, 0, 0) : try Operand.cat(Array(repeating: r, count: k), dim: d)
+            }
             return r
         }
         shapeFunction("repeat", ["a", "repeats", "axis=None", "|total_repeat_length=None"]) { x, a in
             let k = try a.int("repeats")
+            guard k >= 0 else { throw PythonError(.ValueError, "repeat: repeats may not contain negative values, got \(k)") }
+            _ = try self.jaxShape([x.shape.elementCount, k], dtype: x.dtype, what: "jnp.repeat")
             var r = x, axis = try a.optionalInt("axis") ?? 0
             if a.value("axis")!.isNone { r = try x.flatten(); axis = 0 }
             let d = try r.shape.axis(axis, op: "repeat")
@@ -576,6 +611,7 @@ extension Interpreter {
         }
         for (n, lower) in [("tril", true), ("triu", false)] {
             shapeFunction(n, ["m", "k=0"]) { x, a in
+                guard x.rank >= 2 else { throw PythonError(.ValueError, "jnp.\(n) needs an array of at least two dimensions, got \(x.rank)") }
                 let k = try a.int("k"), rows = x.shape[x.rank - 2], cols = x.shape[x.rank - 1]
                 var mask = [Bool](repeating: false, count: rows * cols)
                 for i in 0..<rows { for j in 0..<cols { mask[i * cols + j] = lower ? j - i <= k : j - i >= k } }
@@ -630,6 +666,7 @@ extension Interpreter {
         out.append(jnp("size", ["a", "axis=None"]) { [unowned self] a in .int(try self.jnpArray(a, "a").shape.elementCount) })
         out.append(jnp("diag_indices", ["n", "ndim=2"]) { [unowned self] a in
             let n = try a.int("n"), k = try a.int("ndim")
+            guard n >= 0, k >= 0, k <= 64 else { throw PythonError(.ValueError, "diag_indices: n and ndim must be non-negative") }
             let idx = Tensor(shape: [n], doubles: (0..<n).map(Double.init), dtype: self.jaxX64 ? .int64 : .int32)
             return .tuple(Array(repeating: .tensor(TensorHandle(.tensor(idx))), count: k))
         })

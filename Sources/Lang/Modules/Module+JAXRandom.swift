@@ -17,8 +17,8 @@ extension Interpreter {
         }
         func shape(_ a: BoundArguments, _ name: String = "shape") throws -> [Int] {
             guard let v = a.value(name), !v.isNone else { return [] }
-            if let i = try a.interpreter.indexValue(v) { return [i] }
-            return try a.intList(name) ?? []
+            let dims = try a.interpreter.indexValue(v).map { [$0] } ?? (try a.intList(name) ?? [])
+            return try a.interpreter.jaxShape(dims, what: "jax.random." + a.builtin.name).dims
         }
         func floatType(_ a: BoundArguments) throws -> DType {
             let d = try a.dtype("dtype") ?? a.interpreter.jaxFloat
@@ -125,6 +125,7 @@ extension Interpreter {
             ("permutation", function("permutation", ["key", "x", "axis=0", "independent=False"]) { a in
                 let i = a.interpreter, k = try key(a), x = a.value("x")!
                 if let n = try i.indexValue(x), case .int = x {
+                    _ = try i.jaxShape([n], what: "jax.random.permutation")
                     let order = ThreefrySampling.permutation(k, count: n)
                     return try i.jaxArray(.tensor(Tensor(shape: [n], doubles: order.map(Double.init), dtype: i.jaxX64 ? .int64 : .int32)))
                 }
@@ -170,6 +171,7 @@ extension Interpreter {
                 let s = a.has("shape") ? try shape(a) : batch
                 // argmax(gumbel(key, shape + [n]) + logits) along the last axis.
                 let n = logits.shape[axis]
+                _ = try i.jaxShape(s + [n], what: "jax.random.categorical")
                 let u = ThreefrySampling.uniform32(k, count: s.reduce(1, *) * n, min: .leastNormalMagnitude, max: 1)
                 let g = Tensor(shape: Shape(s + [n]), doubles: u.map { Double(-ThreefrySampling.xlaLog(-ThreefrySampling.xlaLog($0))) }, dtype: .float32)
                 let moved = try logits.movedim(axis, logits.rank - 1)

@@ -170,10 +170,10 @@ extension Interpreter {
         }
     }
 
-    /// JAX's text for a value being traced (`print` inside `jit`/`grad`/`vmap`): `Traced<float32[3]>`.
+    /// JAX's text for a value being traced (`print` inside `jit`/`grad`/`vmap`): `JitTracer(float32[3])`.
     func tracerRepr(_ h: TensorHandle) -> String {
         let o = h.value
-        return "Traced<\(NumPyFormatter.numpyName(o.dtype))[\(o.shape.dims.map(String.init).joined(separator: ","))]>with<DynamicJaxprTrace>"
+        return "JitTracer(\(NumPyFormatter.numpyName(o.dtype))[\(o.shape.dims.map(String.init).joined(separator: ","))])"
     }
 
     /// JAX's error for Python control flow on a traced value (`jax.errors.TracerBoolConversionError`,
@@ -196,7 +196,7 @@ extension Interpreter {
                 c.source = e.source
                 throw c
             }
-            guard e.isInstance(of: .RuntimeError) || e.isInstance(of: .ValueError),
+            guard e.isInstance(of: .RuntimeError),
                   m.contains("shape") || m.contains("size") || m.contains("broadcast") || m.contains("dimension") else { throw e }
             var t = PythonError(.TypeError, m, at: e.range, hint: e.hint)
             t.source = e.source
