@@ -13,9 +13,9 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
-        // C: OpenBLAS (cblas) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        // C: OpenBLAS (cblas) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev,
+        // declared by their headers and loaded on first use (Loader.c), not linked.
+        .target(name: "CBLAS", path: "Sources/CBLAS"),
         // C: zlib (Debian zlib1g-dev), to inflate .npz archives written by np.savez_compressed.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),

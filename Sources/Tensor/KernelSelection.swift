@@ -1,3 +1,4 @@
+import CBLAS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,34 +21,26 @@ extension BLASInfo {
         return nil
     }
 
-    /// The CPU feature flags from `/proc/cpuinfo` (empty where it cannot be read).
-    public static func cpuFlags() -> Set<String> {
-        guard let f = fopen("/proc/cpuinfo", "r") else { return [] }
-        defer { fclose(f) }
-        var line: UnsafeMutablePointer<CChar>? = nil
-        var cap = 0
-        defer { free(line) }
-        while getline(&line, &cap, f) > 0 {
-            let s = String(cString: line!)
-            if s.hasPrefix("flags") {
-                let parts = s.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2 else { return [] }
-                return Set(parts[1].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
-            }
-        }
-        return []
+    /// The CPU's vendor and the feature flags `preferredCoreType` reads, from CPUID.
+    public static func cpuFeatures() -> (intel: Bool, flags: Set<String>) {
+        let bits = jc_cpu_features()
+        let names: [(UInt32, String)] = [(2, "avx2"), (4, "fma"), (8, "avx512f"), (16, "avx512bw"), (32, "avx512vl"), (64, "avx512_bf16")]
+        return (bits & 1 != 0, Set(names.filter { bits & $0.0 != 0 }.map(\.1)))
     }
 
-    /// If OpenBLAS picked a generic kernel on a CPU that supports a faster one, re-executes
-    /// this program once with `OPENBLAS_CORETYPE` set (OpenBLAS reads it only when it is
-    /// loaded, before `main`). Returns only when no re-execution is needed or possible.
-    public static func reexecWithFastKernelsIfNeeded() {
-        if getenv("OPENBLAS_CORETYPE") != nil || getenv("JACOBI_KERNEL_CHECKED") != nil { return }
-        guard let preferred = preferredCoreType(current: coreName, cpuFlags: cpuFlags()) else { return }
-        setenv("OPENBLAS_CORETYPE", preferred, 1)
-        setenv("JACOBI_KERNEL_CHECKED", "1", 1)
-        var args = CommandLine.unsafeArgv
-        _ = execv("/proc/self/exe", &args.pointee)
-        // execv only returns on failure: carry on with the generic kernels.
+    /// Asks OpenBLAS for the kernels this CPU supports before it is loaded (it reads
+    /// `OPENBLAS_CORETYPE` only then; it is loaded by the first BLAS or LAPACK call,
+    /// `CBLAS/Loader.c`). Debian's OpenBLAS 0.3.21 does not recognise recent Intel CPUs and falls
+    /// back to its SSE3 kernels, 2-4x slower, so on Intel CPUs the family the CPU's features call
+    /// for is requested (the one OpenBLAS picks itself on the Intel CPUs it knows); other vendors
+    /// keep OpenBLAS's choice. An `OPENBLAS_CORETYPE` in the environment wins. (Loading OpenBLAS on
+    /// a background thread at start was measured slower: its worker threads then compete with the
+    /// interpreter's start on two cores.)
+    public static func chooseKernels() {
+        guard getenv("OPENBLAS_CORETYPE") == nil else { return }
+        let cpu = cpuFeatures()
+        if cpu.intel, let family = preferredCoreType(current: "Prescott", cpuFlags: cpu.flags) {
+            setenv("OPENBLAS_CORETYPE", family, 1)
+        }
     }
 }

@@ -6,7 +6,7 @@ import CStack
 import Glibc
 #endif
 
-BLASInfo.reexecWithFastKernelsIfNeeded()
+BLASInfo.chooseKernels()
 AllocatorTuning.keepFreedMemoryForReuse()
 
 /// `jacobi`: interactive on a terminal, a script runner otherwise.

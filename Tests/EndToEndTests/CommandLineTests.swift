@@ -39,3 +39,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(output.contains("No such file or directory"), output)
     }
 }
+
+/// OpenBLAS and LAPACKE are loaded by the first BLAS or LAPACK call, not at start
+/// (`Sources/CBLAS/Loader.c`): a script that multiplies no matrices never maps them.
+final class LazyBLASTests: XCTestCase {
+    func testOpenBLASIsMappedOnlyOnceAMatrixIsMultiplied() throws {
+        let count = "print(sum('openblas' in l for l in open('/proc/self/maps')))"
+        let (before, s1) = try runJacobi(["-c", "x = 1 + 1\n" + count])
+        XCTAssertEqual(s1, 0)
+        XCTAssertEqual(before.trimmingCharacters(in: .whitespacesAndNewlines), "0", "OpenBLAS mapped before any BLAS call")
+        let (after, s2) = try runJacobi(["-c", "import torch\ny = torch.ones(8, 8) @ torch.ones(8, 8)\nprint(y[0, 0].item())\n" + count])
+        XCTAssertEqual(s2, 0)
+        let lines = after.split(separator: "\n")
+        XCTAssertEqual(lines.first, "8.0")
+        XCTAssertGreaterThan(Int(lines.last ?? "") ?? 0, 0, "OpenBLAS not mapped after a matmul")
+    }
+}

@@ -3,7 +3,7 @@
 import Tensor
 import AD
 
-BLASInfo.reexecWithFastKernelsIfNeeded()
+BLASInfo.chooseKernels()
 AllocatorTuning.keepFreedMemoryForReuse()
 
 /// Median seconds of `body` over repeated runs (at least `minRuns`, about `budget` seconds).
