@@ -37,6 +37,7 @@ extension BLASInfo {
     /// a background thread at start was measured slower: its worker threads then compete with the
     /// interpreter's start on two cores.)
     public static func chooseKernels() {
+        deferThreads()
         guard getenv("OPENBLAS_CORETYPE") == nil else { return }
         let cpu = cpuFeatures()
         if cpu.intel, let family = preferredCoreType(current: "Prescott", cpuFlags: cpu.flags) {

@@ -55,3 +55,26 @@ final class LazyBLASTests: XCTestCase {
         XCTAssertGreaterThan(Int(lines.last ?? "") ?? 0, 0, "OpenBLAS not mapped after a matmul")
     }
 }
+
+/// OpenBLAS starts with one thread and gets the machine's cores at the first large product
+/// (`BLASInfo.deferThreads`): a small matmul starts no worker thread, a large one does.
+final class DeferredBLASThreadsTests: XCTestCase {
+    func testWorkerThreadsStartAtTheFirstLargeProduct() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount > 1 else { throw XCTSkip("one core: nothing to defer") }
+        let env = ProcessInfo.processInfo.environment
+        if ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"].contains(where: { env[$0] != nil }) {
+            throw XCTSkip("the environment chooses OpenBLAS's threads")
+        }
+        let threads = "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('Threads')][0])"
+        let (small, s1) = try runJacobi(["-c", "import torch\ny = torch.ones(8, 8) @ torch.ones(8, 8)\n" + threads])
+        let (large, s2) = try runJacobi(["-c", "import torch\ny = torch.ones(300, 300) @ torch.ones(300, 300)\n" + threads])
+        XCTAssertEqual(s1, 0)
+        XCTAssertEqual(s2, 0)
+        let before = Int(small.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let after = Int(large.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        XCTAssertGreaterThan(after, before, "OpenBLAS's workers start with the first large product")
+        let (environment, s3) = try runJacobi(["-c", "import torch\ny = torch.ones(8, 8) @ torch.ones(8, 8)\nprint(torch.get_num_threads())"])
+        XCTAssertEqual(s3, 0)
+        XCTAssertEqual(Int(environment.trimmingCharacters(in: .whitespacesAndNewlines)), ProcessInfo.processInfo.activeProcessorCount)
+    }
+}

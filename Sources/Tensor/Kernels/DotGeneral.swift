@@ -141,6 +141,7 @@ func dgemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePoin
 /// matmuls, since B is packed again for every block; the worker costs nothing measurable.)
 func gemmBatched<T: KernelFloat>(_ a: [T], _ b: [T], _ g: GemmShape, _ gemm: @escaping GemmFunction<T>) throws -> [T] {
     let flops = 2 * Double(g.m) * Double(g.n) * Double(g.k)
+    BLASInfo.useThreads(forFlops: flops * Double(g.batch))
     if flops >= Cancellation.detachFlops {
         return try Cancellation.runInterruptibly { try gemmBatchedNow(a, b, g, gemm) }
     }

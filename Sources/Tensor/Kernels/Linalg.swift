@@ -334,6 +334,8 @@ enum LinalgKernel<T: LapackFloat> {
                     // cores (each LAPACK call on a small matrix runs on one core).
                     let workers = Swift.min(batch, linalgWorkers, m * n >= 64 ? Int.max : 1)
                     if workers <= 1 {
+                        // One matrix at a time: LAPACK's own products may use OpenBLAS's threads.
+                        BLASInfo.useThreads(forFlops: Double(m) * Double(n) * Double(Swift.min(m, n)) * Double(batch))
                         for i in 0..<batch {
                             if Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
                             one(i, pa, pr, pb)
