@@ -166,3 +166,23 @@ final class CompositionTests: XCTestCase {
 import Foundation
 func Foundation_tanh(_ x: Double) -> Double { Foundation.tanh(x) }
 func Foundation_cos(_ x: Double) -> Double { Foundation.cos(x) }
+
+/// `atan2(y, x)` built from `atan` (the half-angle form): C's values in all four quadrants, on the
+/// axes and at the origin, and the analytic gradient `(x, -y) / (x^2 + y^2)` from reverse mode.
+final class Atan2Tests: XCTestCase {
+    func testValuesAndGradientAgreeWithTheFormulas() throws {
+        let ys: [Double] = [1, -1, 0, -2, 0, 3, 0.5, -0.25, 0]
+        let xs: [Double] = [1, -1, -1, 0.5, 0, -4, 0, 0, 2]
+        let y = Operand.tensor(Tensor(shape: [9], float64: ys)), x = Operand.tensor(Tensor(shape: [9], float64: xs))
+        let got = try Operand.atan2(y, x).requireConcrete("test").doubles
+        for i in 0..<9 { XCTAssertEqual(got[i], Foundation.atan2(ys[i], xs[i]), accuracy: 1e-15, "atan2(\(ys[i]), \(xs[i]))") }
+        let points = [(0.3, 1.5), (-2.0, -0.5), (1.0, -1.0), (-0.5, 2.0)]
+        let f: TensorFunction = { v in [try Operand.atan2(v[0], v[1])] }
+        for (py, px) in points {
+            let g = try grad(f, argnums: [0, 1])([.tensor(Tensor(scalar: py, dtype: .float64)), .tensor(Tensor(scalar: px, dtype: .float64))])
+            let r2 = px * px + py * py
+            XCTAssertEqual(try g[0].requireConcrete("dy").scalarValue!, px / r2, accuracy: 1e-12)
+            XCTAssertEqual(try g[1].requireConcrete("dx").scalarValue!, -py / r2, accuracy: 1e-12)
+        }
+    }
+}

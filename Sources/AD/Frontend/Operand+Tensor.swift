@@ -209,6 +209,23 @@ extension Operand {
     // MARK: - Activations and friends
 
     /// `relu(x) = max(x, 0)`.
+    /// `atan2(y, x)`, the angle of the point (x, y) in (-pi, pi]: `2 atan(y / (sqrt(x^2 + y^2) + x))`
+    /// (the half-angle form, accurate in every quadrant), pi on the negative x axis and 0 at the
+    /// origin, as C's `atan2` for a positive zero `y`.
+    public static func atan2(_ y: Operand, _ x: Operand) throws -> Operand {
+        let (p, q) = try promoted(y.dtype.isFloatingPoint ? y : y.converted(to: .float32),
+                                  x.dtype.isFloatingPoint ? x : x.converted(to: .float32))
+        let r = try (p * p + q * q).unary(.sqrt)
+        let angle = try (p / (r + q)).unary(.atan) * p.constant(2)
+        let onAxis = try Operand.compare(.eq, p, p.constant(0))
+        let origin = try Operand.binary(.and, onAxis, Operand.compare(.eq, q, q.constant(0)))
+        let negativeAxis = try Operand.binary(.and, onAxis, Operand.compare(.lt, q, q.constant(0)))
+        // On the negative x axis the half-angle form is 0/0: the angle is pi there (the sign of a
+        // zero y is not looked at); at the origin it is 0.
+        let straight = try Operand.select(negativeAxis, p * p.constant(0) + p.constant(Double.pi), angle)
+        return try Operand.select(origin, p * p.constant(0), straight)
+    }
+
     public func relu() throws -> Operand { try Operand.binary(.max, self, constant(0)) }
 
     /// `gelu(x)`, exact (`erf`) or with the tanh approximation.

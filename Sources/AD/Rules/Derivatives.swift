@@ -19,6 +19,9 @@ enum Derivatives {
         case .log1p: return try x.constant(1) / (x + x.constant(1))
         case .expm1: return try y + y.constant(1)
         case .erf: return try x.constant(2 / Double.pi.squareRoot()) * (-(x * x)).unary(.exp)
+        case .asin: return try (x.constant(1) - x * x).unary(.rsqrt)
+        case .acos: return try -((x.constant(1) - x * x).unary(.rsqrt))
+        case .atan: return try x.constant(1) / (x * x + x.constant(1))
         case .sign, .floor, .ceil, .round, .not: return nil
         }
     }

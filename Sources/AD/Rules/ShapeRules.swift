@@ -16,7 +16,7 @@ enum ShapeRules {
             switch op {
             case .not: ok = x[0].dtype == .bool
             case .neg, .abs, .sign, .floor, .ceil, .round: ok = x[0].dtype != .bool
-            case .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt, .logistic, .log1p, .expm1, .erf:
+            case .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt, .logistic, .log1p, .expm1, .erf, .asin, .acos, .atan:
                 ok = x[0].dtype.isFloatingPoint
             }
             guard ok else { throw TensorError("\(op.rawValue): not supported for \(x[0].dtype.torchName) tensors") }

@@ -18,6 +18,9 @@ extension Interpreter {
             ("log1p", "log(1 + x), accurate near 0", { try $0.floatingUnary(.log1p) }),
             ("expm1", "exp(x) - 1, accurate near 0", { try $0.floatingUnary(.expm1) }),
             ("erf", "the error function", { try $0.floatingUnary(.erf) }),
+            ("asin", "inverse sine (arcsin), on [-1, 1]", { try $0.floatingUnary(.asin) }),
+            ("acos", "inverse cosine (arccos), on [-1, 1]", { try $0.floatingUnary(.acos) }),
+            ("atan", "inverse tangent (arctan)", { try $0.floatingUnary(.atan) }),
             ("abs", "absolute value", { try $0.unary(.abs) }),
             ("sign", "-1, 0 or 1", { try $0.unary(.sign) }),
             ("floor", "round down", { try $0.unary(.floor) }),
@@ -37,7 +40,7 @@ extension Interpreter {
         ]
         for (name, summary, f) in unary {
             registry.add(name, ["input"], topic: t, method: true, summary: summary,
-                         aliases: name == "sigmoid" ? ["expit"] : (name == "abs" ? ["absolute"] : [])) { a in
+                         aliases: ["sigmoid": ["expit"], "abs": ["absolute"], "asin": ["arcsin"], "acos": ["arccos"], "atan": ["arctan"]][name] ?? []) { a in
                 .tensor(try f(try a.tensor("input")))
             }
         }
@@ -112,6 +115,9 @@ extension Interpreter {
             }
         }
         binary("maximum", "elementwise maximum") { try Operand.binary(.max, $0, $1) }
+        binary("atan2", "the angle of the point (other, input): atan(input / other) in the right quadrant", aliases: ["arctan2"]) { y, x in
+            try Operand.atan2(y, x)
+        }
         binary("minimum", "elementwise minimum") { try Operand.binary(.min, $0, $1) }
         binary("remainder", "Python-style modulo (the result has the divisor's sign)") { try Operand.binary(.remainder, $0, $1) }
         binary("fmod", "C-style modulo (the result has the dividend's sign)") { x, y in

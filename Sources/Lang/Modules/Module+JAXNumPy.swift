@@ -274,12 +274,13 @@ extension Interpreter {
         let unaries: [(String, UnaryOp)] = [("sin", .sin), ("cos", .cos), ("exp", .exp), ("log", .log), ("tanh", .tanh),
                                             ("sqrt", .sqrt), ("abs", .abs), ("absolute", .abs), ("sign", .sign),
                                             ("log1p", .log1p), ("expm1", .expm1), ("floor", .floor), ("ceil", .ceil),
-                                            ("negative", .neg), ("logical_not", .not)]
+                                            ("negative", .neg), ("logical_not", .not), ("arcsin", .asin), ("arccos", .acos),
+                                            ("arctan", .atan)]
         for (n, op) in unaries {
             out.append(jnp(n, ["x"], weakFrom: ["x"]) { [unowned self] a in
                 var x = try self.jnpArray(a, "x")
                 if op == .not { x = try Operand.compare(.ne, x, x.constant(0)) }
-                let transcendental: Set<UnaryOp> = [.sin, .cos, .exp, .log, .tanh, .sqrt, .log1p, .expm1]
+                let transcendental: Set<UnaryOp> = [.sin, .cos, .exp, .log, .tanh, .sqrt, .log1p, .expm1, .asin, .acos, .atan]
                 if transcendental.contains(op) { x = try self.jnpFloating(x) }
                 return .tensor(TensorHandle(try x.unary(op)))
             })
@@ -326,6 +327,10 @@ extension Interpreter {
                 return .tensor(TensorHandle(try Operand.binary(op, x, y)))
             })
         }
+        out.append(jnp("arctan2", ["x1", "x2"], weakFrom: ["x1", "x2"]) { [unowned self] a in
+            let (y, x) = try self.jnpPair(a, "x1", "x2")
+            return .tensor(TensorHandle(try Operand.atan2(y, x)))
+        })
         let comparisons: [(String, CompareOp)] = [("equal", .eq), ("not_equal", .ne), ("greater", .gt), ("greater_equal", .ge),
                                                   ("less", .lt), ("less_equal", .le)]
         for (n, op) in comparisons {

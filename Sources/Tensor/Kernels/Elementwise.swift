@@ -19,7 +19,7 @@ extension Tensor {
             case .tanh: return Tensor(shape: x.shape, storage: .float32(float32Tanh(a)))
             case .logistic: return Tensor(shape: x.shape, storage: .float32(float32Logistic(a)))
             case .exp: return Tensor(shape: x.shape, storage: .float32(float32Exp(a)))
-            case .neg, .log, .sin, .cos, .sqrt, .rsqrt, .abs, .sign, .log1p, .expm1, .erf, .floor, .ceil, .round, .not:
+            case .neg, .log, .sin, .cos, .sqrt, .rsqrt, .abs, .sign, .log1p, .expm1, .erf, .asin, .acos, .atan, .floor, .ceil, .round, .not:
                 return Tensor(shape: x.shape, storage: .float32(try floatUnary(op, a)))
             }
         case .float64(let a): return Tensor(shape: x.shape, storage: .float64(try floatUnary(op, a)))
@@ -29,14 +29,14 @@ extension Tensor {
             case .abs: return Tensor(shape: x.shape, storage: .int64(mapArray(a) { $0 < 0 ? 0 &- $0 : $0 }))
             case .sign: return Tensor(shape: x.shape, storage: .int64(mapArray(a) { $0.signum() }))
             case .floor, .ceil, .round: return x
-            case .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt, .logistic, .log1p, .expm1, .erf, .not:
+            case .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt, .logistic, .log1p, .expm1, .erf, .asin, .acos, .atan, .not:
                 throw unsupported
             }
         case .bool(let a):
             switch op {
             case .not: return Tensor(shape: x.shape, storage: .bool(mapArray(a) { !$0 }))
             case .neg, .abs, .sign, .floor, .ceil, .round, .exp, .log, .tanh, .sin, .cos, .sqrt, .rsqrt,
-                 .logistic, .log1p, .expm1, .erf:
+                 .logistic, .log1p, .expm1, .erf, .asin, .acos, .atan:
                 throw unsupported
             }
         }
@@ -64,6 +64,9 @@ func floatUnary<T: KernelFloat>(_ op: UnaryOp, _ a: [T]) throws -> [T] {
     case .log1p: return mapArray(a) { T.log(onePlus: $0) }
     case .expm1: return mapArray(a) { T.expMinusOne($0) }
     case .erf: return mapArray(a) { T.erf($0) }
+    case .asin: return mapArray(a) { T.asin($0) }
+    case .acos: return mapArray(a) { T.acos($0) }
+    case .atan: return mapArray(a) { T.atan($0) }
     case .floor: return mapArray(a) { $0.rounded(.down) }
     case .ceil: return mapArray(a) { $0.rounded(.up) }
     case .round: return mapArray(a) { $0.rounded(.toNearestOrEven) }

@@ -16,6 +16,8 @@ public enum UnaryOp: String, Sendable, Hashable, CaseIterable {
     /// -1, 0 or 1 (all numeric types).
     case sign
     case log1p, expm1, erf
+    /// Inverse sine, cosine (on [-1, 1]) and tangent.
+    case asin, acos, atan
     case floor, ceil
     /// Round half to even, as `torch.round`.
     case round
