@@ -126,7 +126,8 @@ extension Interpreter {
         if let t = p.concrete {
             guard t.elementCount == 1 else { throw PythonError(.TypeError, "Pred must be a scalar, got array of shape \(NumPyFormatter.shapeTuple(t.shape.dims))", at: range) }
             let v = t.scalarValue!
-            let k = isIndex ? Swift.min(Swift.max(Int(v), 0), branches.count - 1) : (v != 0 ? 1 : 0)
+            if isIndex && !v.isFinite { throw PythonError(.TypeError, "switch: the index must be an integer, got \(v)", at: range) }
+            let k = isIndex ? Int(Swift.min(Swift.max(v.rounded(.towardZero), 0), Double(branches.count - 1))) : (v != 0 ? 1 : 0)
             return try jaxTree(try call(branches[k], CallArguments(args), range: range))
         }
         let outs = try branches.map { try jaxTree(try call($0, CallArguments(args), range: range)) }

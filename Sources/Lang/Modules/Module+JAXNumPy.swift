@@ -123,7 +123,7 @@ extension Interpreter {
 
     /// One axis checked against a rank (NumPy's `AxisError` is a `ValueError`).
     func jnpAxis(_ axis: Int, rank: Int) throws -> Int {
-        guard axis >= -rank && axis < max(rank, 1) else {
+        guard rank > 0 && axis >= -rank && axis < rank else {
             throw PythonError(.ValueError, "axis \(axis) is out of bounds for array of dimension \(rank)")
         }
         return axis < 0 ? axis + rank : axis
@@ -220,8 +220,9 @@ extension Interpreter {
                 return .tensor(TensorHandle(try self.jnpArray(a, "fill_value").converted(to: try dtypeOr(a, x.dtype)).broadcast(to: x.shape)))
             },
             jnp("eye", ["N", "M=None", "k=0", "dtype=None"]) { [unowned self] a in
-                let n = try a.int("N"), m = try a.optionalInt("M") ?? n, k = try a.int("k")
+                let n = try a.int("N"), m = try a.optionalInt("M") ?? n
                 _ = try self.jaxShape([n, m], what: "jnp.eye")
+                let k = Swift.min(Swift.max(try a.int("k"), -n), m)
                 var values = [Double](repeating: 0, count: n * m)
                 for i in 0..<n where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }
                 return .tensor(TensorHandle(.tensor(Tensor(shape: [n, m], doubles: values, dtype: try dtypeOr(a, self.jaxFloat)))))
@@ -443,7 +444,7 @@ extension Interpreter {
                 if x.dtype == .bool { x = try x.converted(to: self.jaxX64 ? .int64 : .int32) }
                 var axis = try a.optionalInt("axis") ?? 0
                 if a.value("axis")!.isNone { x = try x.flatten() }
-                axis = try x.shape.axis(axis, op: n)
+                axis = try self.jnpAxis(axis, rank: x.rank)
                 return .tensor(TensorHandle(try self.jnpScan(x, axis: axis, multiply: isProduct)))
             })
         }
@@ -569,7 +570,7 @@ extension Interpreter {
                 let s = ((shift % n) + n) % n
                 return try Operand.cat([flat.narrowed(0, n - s, s), flat.narrowed(0, 0, n - s)], dim: 0).view(x.shape.dims)
             }
-            let d = try x.shape.axis(axis, op: "roll"), n = x.shape[d]
+            let d = try self.jnpAxis(axis, rank: x.rank), n = x.shape[d]
             guard n > 0 else { return x }
             let s = ((shift % n) + n) % n
             return try Operand.cat([x.narrowed(d, n - s, s), x.narrowed(d, 0, n - s)], dim: d)
@@ -577,7 +578,16 @@ extension Interpreter {
         shapeFunction("tile", ["A", "reps"]) { x, a in
             let reps = try a.intList("reps") ?? []
             guard reps.allSatisfy({ $0 >= 0 }) else { throw PythonError(.ValueError, "tile: reps must be non-negative, got \(reps)") }
-            _ = try self.jaxShape([x.shape.elementCount, reps.reduce(1, *)], dtype: x.dtype, what: "jnp.tile")
+            var dims = x.shape.dims
+            while dims.count < reps.count { dims.insert(1, at: 0) }
+            let fullReps = Array(repeating: 1, count: dims.count - reps.count) + reps
+            let outDims = try zip(dims, fullReps).map { d, k -> Int in
+                let (p, o) = d.multipliedReportingOverflow(by: k)
+                if o { throw PythonError(.ValueError, "tile: the result's size overflows") }
+                return p
+            }
+            let outShape = try self.jaxShape(outDims, dtype: x.dtype, what: "jnp.tile")
+            if outShape.elementCount == 0 { return .tensor(Tensor.full(outShape, 0, dtype: x.dtype)) }
             var r = x
             while r.rank < reps.count { r = try r.unsqueeze(0) }
             let full = Array(repeating: 1, count: r.rank - reps.count) + reps
@@ -592,7 +602,7 @@ extension Interpreter {
             _ = try self.jaxShape([x.shape.elementCount, k], dtype: x.dtype, what: "jnp.repeat")
             var r = x, axis = try a.optionalInt("axis") ?? 0
             if a.value("axis")!.isNone { r = try x.flatten(); axis = 0 }
-            let d = try r.shape.axis(axis, op: "repeat")
+            let d = try self.jnpAxis(axis, rank: r.rank)
             var dims = r.shape.dims
             let expanded = try r.unsqueeze(d + 1)
             var big = expanded.shape.dims
@@ -626,7 +636,7 @@ extension Interpreter {
         shapeFunction("take", ["a", "indices", "axis=None", "|mode=None", "|fill_value=None"]) { x, a in
             let idx = try self.jnpArray(a, "indices")
             guard let axis = try a.optionalInt("axis") else { return try x.flatten().indexSelect(0, idx.flatten()).view(idx.shape.dims) }
-            let d = try x.shape.axis(axis, op: "take")
+            let d = try self.jnpAxis(axis, rank: x.rank)
             let picked = try x.indexSelect(d, idx.flatten())
             var dims = x.shape.dims
             dims.replaceSubrange(d...d, with: idx.shape.dims)
@@ -651,9 +661,10 @@ extension Interpreter {
         }
         out.append(jnp("split", ["ary", "indices_or_sections", "axis=0"]) { [unowned self] a in
             let x = try self.jnpArray(a, "ary")
-            let d = try x.shape.axis(try a.int("axis"), op: "split"), n = x.shape[d]
+            let d = try self.jnpAxis(try a.int("axis"), rank: x.rank), n = x.shape[d]
             var bounds: [Int]
             if let k = try self.indexValue(a.value("indices_or_sections")!) {
+                _ = try self.jaxShape([Swift.max(k, 0)], what: "jnp.split")
                 guard k > 0, n % k == 0 else { throw PythonError(.ValueError, "array split does not result in an equal division: \(n) into \(k)") }
                 bounds = (0...k).map { $0 * n / k }
             } else {
@@ -672,6 +683,7 @@ extension Interpreter {
         out.append(jnp("diag_indices", ["n", "ndim=2"]) { [unowned self] a in
             let n = try a.int("n"), k = try a.int("ndim")
             guard n >= 0, k >= 0, k <= 64 else { throw PythonError(.ValueError, "diag_indices: n and ndim must be non-negative") }
+            _ = try self.jaxShape([n, k], what: "jnp.diag_indices")
             let idx = Tensor(shape: [n], doubles: (0..<n).map(Double.init), dtype: self.jaxX64 ? .int64 : .int32)
             return .tuple(Array(repeating: .tensor(TensorHandle(.tensor(idx))), count: k))
         })
@@ -704,7 +716,7 @@ extension Interpreter {
     private func jnpSorting() -> [(String, Value)] {
         func sortedIndices(_ x: Operand, axis: Int, _ name: String) throws -> (Tensor, [Int], Int) {
             let t = try x.requireConcrete("jnp.\(name) (sorting needs concrete values in Jacobi)")
-            let d = try t.shape.axis(axis, op: name)
+            let d = try self.jnpAxis(axis, rank: t.rank)
             let moved = try Operand.tensor(t).movedim(d, t.rank - 1).requireConcrete(name)
             let n = t.shape[d], values = moved.doubles
             var order: [Int] = []

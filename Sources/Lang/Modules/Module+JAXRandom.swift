@@ -57,12 +57,13 @@ extension Interpreter {
                 return try a.interpreter.jaxKeyArray(Threefry.split(keys[0], count: dims.reduce(1, *)), shape: dims, typed: typed)
             }),
             ("fold_in", function("fold_in", ["key", "data"]) { a in
-                let (keys, typed) = try a.interpreter.jaxKeys(a.value("key")!, range: a.range)
+                let (_, typed) = try a.interpreter.jaxKeys(a.value("key")!, range: a.range)
+                let key = try a.interpreter.jaxKey(a.value("key")!, range: a.range)
                 let data = try a.int("data")
                 guard data >= 0 && data <= Int(UInt32.max) || { if case .tensor = a.value("data")! { return true }; return false }() else {
                     throw PythonError(.OverflowError, "Python int \(data) too large to convert to uint32", at: a.range)
                 }
-                return try a.interpreter.jaxKeyArray([Threefry.foldIn(keys[0], Int64(data))], shape: [], typed: typed)
+                return try a.interpreter.jaxKeyArray([Threefry.foldIn(key, Int64(data))], shape: [], typed: typed)
             }),
             ("bits", function("bits", ["key", "shape=()", "dtype=None"]) { a in
                 let k = try key(a), s = try shape(a), n = s.reduce(1, *)
@@ -130,7 +131,7 @@ extension Interpreter {
                     return try i.jaxArray(.tensor(Tensor(shape: [n], doubles: order.map(Double.init), dtype: i.jaxX64 ? .int64 : .int32)))
                 }
                 let arr = try i.jnpArray(a, "x")
-                let axis = try arr.shape.axis(try a.int("axis"), op: "permutation")
+                let axis = try i.jnpAxis(try a.int("axis"), rank: arr.rank)
                 let order = ThreefrySampling.permutation(k, count: arr.shape[axis])
                 return try i.jaxArray(try arr.indexSelect(axis, .tensor(Tensor(shape: [order.count], int64: order.map(Int64.init)))))
             }),
@@ -139,7 +140,8 @@ extension Interpreter {
                 let given = a.value("a")!
                 var arr: Operand? = nil
                 let n: Int
-                if case .int(let m) = given { n = m } else { let o = try i.jnpArray(a, "a"); arr = o; n = o.shape[try o.shape.axis(try a.int("axis"), op: "choice")] }
+                if case .int(let m) = given { n = m } else { let o = try i.jnpArray(a, "a"); arr = o; n = o.shape[try i.jnpAxis(try a.int("axis"), rank: o.rank)] }
+                _ = try i.jaxShape([Swift.max(n, 0)], what: "jax.random.choice")
                 guard n > 0 else { throw PythonError(.ValueError, "a must be greater than 0 unless no samples are taken", at: a.range) }
                 let replace = try a.bool("replace")
                 if !replace && draws > n {
@@ -157,7 +159,7 @@ extension Interpreter {
                 }
                 let idx = Tensor(shape: [indices.count], int64: indices.map(Int64.init))
                 guard let arr else { return try i.jaxArray(try Operand.tensor(idx).view(s)) }
-                let axis = try arr.shape.axis(try a.int("axis"), op: "choice")
+                let axis = try i.jnpAxis(try a.int("axis"), rank: arr.rank)
                 var dims = arr.shape.dims
                 dims.replaceSubrange(axis...axis, with: s)
                 return try i.jaxArray(try arr.indexSelect(axis, .tensor(idx)).view(dims))
@@ -165,7 +167,7 @@ extension Interpreter {
             ("categorical", function("categorical", ["key", "logits", "axis=-1", "shape=None", "replace=True"]) { a in
                 let i = a.interpreter, k = try key(a)
                 let logits = try i.jnpFloating(try i.jnpArray(a, "logits"))
-                let axis = try logits.shape.axis(try a.int("axis"), op: "categorical")
+                let axis = try i.jnpAxis(try a.int("axis"), rank: logits.rank)
                 var batch = logits.shape.dims
                 batch.remove(at: axis)
                 let s = a.has("shape") ? try shape(a) : batch
@@ -219,7 +221,10 @@ extension Interpreter {
             throw PythonError(.TypeError, "JAX encountered invalid PRNG key data: expected key_data.shape to end with (2,); got shape=\(NumPyFormatter.shapeTuple(data.shape.dims))",
                               at: range, hint: "make keys with jax.random.key(seed) or jax.random.PRNGKey(seed) and split them")
         }
-        let words = data.doubles.map { UInt32(truncatingIfNeeded: Int64($0)) }
+        guard case .int64(let exact) = data.storage.widened() else {
+            throw PythonError(.TypeError, "JAX random keys are unsigned integers, not \(data.dtype.rawValue)", at: range)
+        }
+        let words = exact.map { UInt32(truncatingIfNeeded: $0) }
         return (stride(from: 0, to: words.count, by: 2).map { (words[$0], words[$0 + 1]) }, typed)
     }
 

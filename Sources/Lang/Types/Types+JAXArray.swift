@@ -94,7 +94,10 @@ private func makeJAXArrayType() -> TypeObject {
     s.format = { interp, v, spec in
         guard case .tensor(let h) = v else { return "" }
         if h.rank == 0, let t = h.concrete, !spec.isEmpty {
-            return try interp.format(t.dtype.isFloatingPoint ? .float(t.scalarValue!) : (t.dtype == .bool ? .bool(t.scalarValue! != 0) : .int(Int(t.scalarValue!))), spec)
+            if t.dtype.isFloatingPoint { return try interp.format(.float(t.scalarValue!), spec) }
+            if t.dtype == .bool { return try interp.format(.bool(t.scalarValue! != 0), spec) }
+            guard case .int64(let exact) = t.storage.widened() else { return "" }
+            return try interp.format(.int(Int(exact[0])), spec)
         }
         guard spec.isEmpty else { throw PythonError(.TypeError, "unsupported format string passed to ArrayImpl.__format__") }
         return try interp.strOf(v)
