@@ -92,11 +92,8 @@ extension Interpreter {
                 return try i.jaxTree(r, wrapFunctions: true)
             }),
             ("make_jaxpr", function("make_jaxpr", ["fun", "static_argnums=()"]) { a in
-                let i = a.interpreter, f = a.value("fun")!
-                return .function(Function(name: "make_jaxpr") { args, interp in
-                    try interp.jaxprText(f, args)
-                })
-                _ = i
+                let f = a.value("fun")!
+                return .function(Function(name: "make_jaxpr") { args, interp in try interp.jaxprText(f, args) })
             }),
             ("block_until_ready", function("block_until_ready", ["x"]) { a in a.value("x")! }),
             ("device_get", function("device_get", ["x"]) { a in a.value("x")! }),
@@ -169,12 +166,18 @@ extension Interpreter {
 
     /// A dict with its keys in sorted order (JAX's pytree order), values mapped by `f`.
     func jaxSortedDict(_ d: DictObject, _ f: (Value) throws -> Value) throws -> DictObject {
+        try jaxSortedDict(d) { _, value in try f(value) }
+    }
+
+    /// A dict with its keys in sorted order (an `OrderedDict` keeps its order, as in JAX), each
+    /// value mapped by `f(key, value)`.
+    func jaxSortedDict(_ d: DictObject, _ f: (Value, Value) throws -> Value) throws -> DictObject {
         let pairs = d.pairs
-        let order = try pairs.indices.sorted { i, j in try self.lessThan(pairs[i].0, pairs[j].0) }
         var ordered = false
         if case .ordered = d.flavor { ordered = true }
+        let order = ordered ? Array(pairs.indices) : try pairs.indices.sorted { i, j in try self.lessThan(pairs[i].0, pairs[j].0) }
         let out = DictObject(flavor: d.flavor)
-        for i in (ordered ? Array(pairs.indices) : order) { out[try HashKey(pairs[i].0)] = try f(pairs[i].1) }
+        for i in order { out[try HashKey(pairs[i].0)] = try f(pairs[i].0, pairs[i].1) }
         return out
     }
 
@@ -204,7 +207,7 @@ extension Interpreter {
                     throw PythonError(.TypeError, "Gradient only defined for scalar-output functions. Output had shape: \(NumPyFormatter.shapeTuple(h.shape.dims)).",
                                       hint: "\(name) differentiates a function that returns one number: reduce the output (.sum(), .mean()), or use jax.jacrev/jax.jacfwd for a Jacobian")
                 }
-                if !(main.operand != nil), !hasAux || true, case .tensor = main {} else if main.operand == nil {
+                guard main.operand != nil else {
                     throw PythonError(.TypeError, "Gradient only defined for scalar-output functions. Output was \(main.pyType.name).")
                 }
             }
@@ -347,8 +350,8 @@ extension Interpreter {
                 keywords.append((k, staticNames.contains(k) ? v : try interp.jaxArgument(v)))
             }
             let flat = FlatArguments(dynamic)
-            let weakKey = staticText + "|" + flat.leaves.map { "\($0.type)" }.joined(separator: ",") + "|" + flat.leaves.indices.map { i in
-                dynamicWeak(i, dynamic) ? "w" : "s" }.joined()
+            let weakKey = staticText + "|" + flat.leaves.map { "\($0.type)" }.joined(separator: ",") + "|"
+                + weakLeaves(dynamic).map { $0 ? "w" : "s" }.joined()
             let rebuilt = Value.function(Function(name: interp.functionName(f)) { inner, interp in
                 var all: [Value] = []
                 var d = inner.positional.makeIterator()
@@ -447,7 +450,7 @@ extension Interpreter {
             let others = try trees.dropFirst().map { try parts($0, l.items.count) }
             return .list(try l.items.indices.map { i in try jaxTreeMap(f, [l.items[i]] + others.map { $0[i] }, isLeaf: isLeaf, range: range) })
         case .dict(let d):
-            return .dict(try jaxSortedDictWithKeys(d) { key, value in
+            return .dict(try jaxSortedDict(d) { key, value in
                 let others = try trees.dropFirst().map { o -> Value in
                     guard case .dict(let od) = o, let x = od[try HashKey(key)] else {
                         throw PythonError(.ValueError, "Dict key mismatch: the trees given to tree_map have different keys", at: range)
@@ -459,16 +462,6 @@ extension Interpreter {
         default:
             return try call(f, CallArguments(trees), range: range)
         }
-    }
-
-    private func jaxSortedDictWithKeys(_ d: DictObject, _ f: (Value, Value) throws -> Value) throws -> DictObject {
-        let pairs = d.pairs
-        var ordered = false
-        if case .ordered = d.flavor { ordered = true }
-        let order = ordered ? Array(pairs.indices) : try pairs.indices.sorted { i, j in try self.lessThan(pairs[i].0, pairs[j].0) }
-        let out = DictObject(flavor: d.flavor)
-        for i in order { out[try HashKey(pairs[i].0)] = try f(pairs[i].0, pairs[i].1) }
-        return out
     }
 
     /// The leaves of a pytree in JAX's order (dict keys sorted; None has no leaves).
@@ -490,15 +483,13 @@ final class JAXWeakOutputs {
     var flags: [String: [Bool]] = [:]
 }
 
-/// Whether the `i`th tensor leaf of `values` is a weakly typed JAX array.
-private func dynamicWeak(_ i: Int, _ values: [Value]) -> Bool {
-    var k = 0
-    var result = false
+/// For each tensor leaf of `values` in order (`Pytree.flatten`'s), whether it is a weakly typed
+/// JAX array.
+private func weakLeaves(_ values: [Value]) -> [Bool] {
+    var result: [Bool] = []
     func walk(_ v: Value) {
         switch v {
-        case .tensor(let h):
-            if k == i { result = h.api == .jax(weak: true) }
-            k += 1
+        case .tensor(let h): result.append(h.api == .jax(weak: true))
         case .tuple(let items): items.forEach(walk)
         case .list(let l): l.items.forEach(walk)
         case .dict(let d): d.pairs.forEach { walk($0.1) }
