@@ -22,6 +22,58 @@ final class KernelTests: XCTestCase {
         XCTAssertThrowsError(try Tensor.binary(.add, a, a.converted(to: .float64)))
     }
 
+    /// Every pattern of broadcast strides (each operand's row contiguous, broadcast or a single
+    /// element; leading dimensions broadcast or not, empty results) against an index-by-index
+    /// reference: binary operations, comparisons, `where` and sums over each axis.
+    func testBroadcastKernelsAgreeWithIndexByIndexReference() throws {
+        var rng = SystemRandomNumberGenerator()
+        func random(_ s: Shape) -> Tensor {
+            Tensor(shape: s, float32: (0..<s.elementCount).map { _ in Float(Int.random(in: -50...50, using: &rng)) / 8 })
+        }
+        func reference(_ a: Tensor, _ b: Tensor, _ out: Shape, _ f: (Double, Double) -> Double) -> [Double] {
+            let av = a.doubles, bv = b.doubles
+            func at(_ t: Tensor, _ v: [Double], _ index: [Int]) -> Double {
+                var o = 0
+                for d in 0..<t.rank {
+                    let i = index[index.count - t.rank + d]
+                    o += (t.shape[d] == 1 ? 0 : i) * t.shape.strides[d]
+                }
+                return v[o]
+            }
+            return (0..<out.elementCount).map { flat in
+                var index = [Int](repeating: 0, count: out.rank), r = flat
+                for d in stride(from: out.rank - 1, through: 0, by: -1) { index[d] = r % out[d]; r /= out[d] }
+                return f(at(a, av, index), at(b, bv, index))
+            }
+        }
+        let pairs: [([Int], [Int])] = [
+            ([4, 3, 5], [4, 1, 5]), ([4, 3, 5], [4, 3, 1]), ([4, 1, 5], [1, 3, 5]), ([4, 3, 1], [1, 1, 5]),
+            ([2, 3, 4, 5], [3, 1, 5]), ([1, 5], [3, 1]), ([6, 1], [6, 7]), ([0, 3], [1, 3]), ([2, 0, 3], [2, 1, 3]),
+        ]
+        for (x, y) in pairs {
+            let a = random(Shape(x)), b = random(Shape(y))
+            let out = try Shape.broadcast(a.shape, b.shape, op: "test")
+            for (op, f) in [(BinaryOp.add, { (p: Double, q: Double) in p + q }), (.mul, { $0 * $1 }), (.sub, { $0 - $1 })] {
+                XCTAssertEqual(try Tensor.binary(op, a, b).doubles, reference(a, b, out, f), "\(op) \(x) \(y)")
+                XCTAssertEqual(try Tensor.binary(op, b, a).doubles, reference(b, a, out, f), "\(op) \(y) \(x)")
+            }
+            let mask = try Tensor.compare(.gt, a, b)
+            XCTAssertEqual(mask.doubles, reference(a, b, out) { $0 > $1 ? 1 : 0 }, "gt \(x) \(y)")
+            let chosen = try Tensor.select(mask, b, a)
+            XCTAssertEqual(chosen.doubles, reference(a, b, out) { $0 > $1 ? $1 : $0 }, "where \(x) \(y)")
+            let c = random(out)
+            for axis in 0..<out.rank {
+                let s = try Tensor.reduce(.sum, c, axes: [axis])
+                // Sums of eighths are exact: compare against a reference sum in any order.
+                var ref = [Double](repeating: 0, count: s.shape.elementCount)
+                let cv = c.doubles
+                let pre = out.dims[..<axis].reduce(1, *), n = out[axis], post = out.dims[(axis + 1)...].reduce(1, *)
+                for i in 0..<pre { for j in 0..<n { for k in 0..<post { ref[i * post + k] += cv[(i * n + j) * post + k] } } }
+                XCTAssertEqual(s.doubles, ref, "sum \(out) axis \(axis)")
+            }
+        }
+    }
+
     func testIntegerAndBoolSemantics() throws {
         let x = Tensor(shape: [4], int64: [7, -7, 7, -7]), y = Tensor(shape: [4], int64: [2, 2, -2, -2])
         XCTAssertEqual(try Tensor.binary(.div, x, y).doubles, [3, -4, -4, 3])        // floor division

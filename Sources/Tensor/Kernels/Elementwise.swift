@@ -215,13 +215,23 @@ extension Tensor {
             let n = out.elementCount
             return [T](unsafeUninitializedCapacity: n) { o, count in
                 count = n
-                loop.forEachRow { base, offs, inner, st in
-                    var ic = offs[0], ia = offs[1], ib = offs[2]
-                    for j in 0..<inner {
-                        o[base + j] = c[ic] ? a[ia] : b[ib]
-                        ic += st[0]; ia += st[1]; ib += st[2]
+                c.withUnsafeBufferPointer { pc in a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
+                    loop.forEachRow { base, offs, inner, st in
+                        // Pointers advanced to the row's start: no overflow checks in the inner loop.
+                        let ro = o.baseAddress! + base
+                        let rc = pc.baseAddress! + offs[0], ra = pa.baseAddress! + offs[1], rb = pb.baseAddress! + offs[2]
+                        if st[0] == 1 && st[1] == 1 && st[2] == 1 {
+                            for j in 0..<inner { (ro + j).initialize(to: rc[j] ? ra[j] : rb[j]) }
+                        } else {
+                            let sc = st[0], sa = st[1], sb = st[2]
+                            var ic = 0, ia = 0, ib = 0
+                            for j in 0..<inner {
+                                (ro + j).initialize(to: rc[ic] ? ra[ia] : rb[ib])
+                                ic &+= sc; ia &+= sa; ib &+= sb
+                            }
+                        }
                     }
-                }
+                } } }
             }
         }
         switch (x.storage, y.storage) {

@@ -55,27 +55,30 @@ func broadcastZip<T, U>(_ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape, out: Shape
                 } else if pa.count == 1 {
                     let x = pa[0]
                     for i in 0..<n { o[i] = f(x, pb[i]) }
-                } else {
+                } else if n > 0 {
                     // The loop over rows is written out here (not through a closure) so that `f`
-                    // is inlined and the inner loops vectorise.
+                    // is inlined, and each row is read and written through pointers advanced to
+                    // its start, so that the inner loops carry no overflow checks and vectorise.
                     let loop = BroadcastLoop(outShape: out, operands: [sa, sb])
                     let r = out.rank, inner = out[r - 1]
                     let stA = loop.strides[0], stB = loop.strides[1]
                     let ia1 = stA[r - 1], ib1 = stB[r - 1]
                     var index = [Int](repeating: 0, count: r)
                     var offA = 0, offB = 0, base = 0
+                    let oBase = o.baseAddress!, aBase = pa.baseAddress!, bBase = pb.baseAddress!
                     while base < n {
+                        let ro = oBase + base, ra = aBase + offA, rb = bBase + offB
                         if ia1 == 1 && ib1 == 1 {
-                            for j in 0..<inner { o[base + j] = f(pa[offA + j], pb[offB + j]) }
+                            for j in 0..<inner { (ro + j).initialize(to: f(ra[j], rb[j])) }
                         } else if ia1 == 1 && ib1 == 0 {
-                            let y = pb[offB]
-                            for j in 0..<inner { o[base + j] = f(pa[offA + j], y) }
+                            let y = rb[0]
+                            for j in 0..<inner { (ro + j).initialize(to: f(ra[j], y)) }
                         } else if ia1 == 0 && ib1 == 1 {
-                            let x = pa[offA]
-                            for j in 0..<inner { o[base + j] = f(x, pb[offB + j]) }
+                            let x = ra[0]
+                            for j in 0..<inner { (ro + j).initialize(to: f(x, rb[j])) }
                         } else {
-                            var ia = offA, ib = offB
-                            for j in 0..<inner { o[base + j] = f(pa[ia], pb[ib]); ia += ia1; ib += ib1 }
+                            var ia = 0, ib = 0
+                            for j in 0..<inner { (ro + j).initialize(to: f(ra[ia], rb[ib])); ia &+= ia1; ib &+= ib1 }
                         }
                         base += inner
                         var d = r - 2

@@ -62,15 +62,21 @@ func reduceRows<T: KernelFloat, A: KernelFloat>(_ op: ReduceOp, _ a: [T], _ pre:
         a.withUnsafeBufferPointer { p in
             switch op {
             case .sum:
-                var buf = [A](repeating: 0, count: post)
-                for i in 0..<pre {
-                    for k in 0..<post { buf[k] = 0 }
-                    var base = i * n * post
+                // Rows are read and accumulated through pointers advanced to their start, so the
+                // inner loops carry no overflow checks and vectorise (the order of the additions
+                // is the same: each output sums its n inputs in turn).
+                let buf = UnsafeMutablePointer<A>.allocate(capacity: Swift.max(post, 1))
+                defer { buf.deallocate() }
+                for i in 0..<pre where post > 0 {
+                    buf.initialize(repeating: 0, count: post)
+                    if n == 0 { (out.baseAddress! + i * post).initialize(repeating: 0, count: post); continue }
+                    var row = p.baseAddress! + i * n * post
                     for _ in 0..<n {
-                        for k in 0..<post { buf[k] += A(p[base + k]) }
-                        base += post
+                        for k in 0..<post { buf[k] += A(row[k]) }
+                        row += post
                     }
-                    for k in 0..<post { out[i * post + k] = T(buf[k]) }
+                    let o = out.baseAddress! + i * post
+                    for k in 0..<post { (o + k).initialize(to: T(buf[k])) }
                 }
             case .max, .min:
                 let isMax = op == .max
