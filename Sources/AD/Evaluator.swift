@@ -25,13 +25,20 @@ public struct Evaluator {
     /// Creates an evaluator; by default it stops when the session's `Cancellation` says so.
     public init(shouldStop: @escaping () -> Bool = { Cancellation.shouldStop() }) { self.shouldStop = shouldStop }
 
-    /// Evaluates `program` on `inputs`.
+    /// Evaluates `program` on `inputs` (planned with elementwise fusion unless `Fusion.isEnabled`
+    /// is false).
     public mutating func run(_ program: Program, _ inputs: [Tensor]) throws -> [Tensor] {
+        try run(ExecutionPlan(program), inputs)
+    }
+
+    /// Evaluates a planned program on `inputs`, step by step.
+    public mutating func run(_ plan: ExecutionPlan, _ inputs: [Tensor]) throws -> [Tensor] {
+        let program = plan.program
         precondition(inputs.count == program.inputs.count)
         let n = program.types.count
-        // The index of the last equation reading each variable (outputs live to the end).
+        // The index of the last step reading each variable (outputs live to the end).
         var lastUse = [Int](repeating: -1, count: n)
-        for (i, eq) in program.equations.enumerated() { for v in eq.inputs { lastUse[v.id] = i } }
+        for (i, step) in plan.steps.enumerated() { for v in Self.reads(step, program) { lastUse[v.id] = i } }
         for v in program.outputs { lastUse[v.id] = Int.max }
         var env = [Tensor?](repeating: nil, count: n)
         var live = 0
@@ -39,25 +46,53 @@ public struct Evaluator {
         for (v, t) in program.constants { env[v.id] = t; live += t.byteCount }
         peakBytes = live
         equationSeconds = []
-        let weights = progress == nil ? [] : program.equations.map { max(1, Cost.flops($0, program)) }
+        let weights = progress == nil ? [] : plan.steps.map { Self.work($0, program) }
         let totalWork = weights.reduce(0, +)
         var doneWork = 0
-        for (i, eq) in program.equations.enumerated() {
+        for (i, step) in plan.steps.enumerated() {
             if shouldStop() { throw Interrupted() }
             let started = profiling ? now() : 0
-            let outs = try Eval.apply(eq.primitive, eq.inputs.map { env[$0.id]! })
+            let reads = Self.reads(step, program)
+            let writes: [Var], outs: [Tensor]
+            switch step {
+            case .equation(let k):
+                let eq = program.equations[k]
+                outs = try Eval.apply(eq.primitive, reads.map { env[$0.id]! })
+                writes = eq.outputs
+            case .fused(let loop, let inputs, let outputs, _):
+                outs = try zip(Eval.applyFused(loop, inputs.map { env[$0.id]! }), outputs).map { t, v in
+                    t.reshaped(program.type(of: v).shape)
+                }
+                writes = outputs
+            }
             if profiling { equationSeconds.append(now() - started) }
             if let progress {
                 doneWork += weights[i]
                 progress(doneWork, totalWork)
             }
-            for (v, t) in zip(eq.outputs, outs) { env[v.id] = t; live += t.byteCount }
+            for (v, t) in zip(writes, outs) { env[v.id] = t; live += t.byteCount }
             peakBytes = max(peakBytes, live)
-            for v in Set(eq.inputs) where lastUse[v.id] == i {
+            for v in Set(reads) where lastUse[v.id] == i {
                 live -= env[v.id]!.byteCount
                 env[v.id] = nil
             }
         }
         return program.outputs.map { env[$0.id]! }
+    }
+
+    /// The variables a step reads.
+    static func reads(_ step: ExecutionPlan.Step, _ program: Program) -> [Var] {
+        switch step {
+        case .equation(let k): return program.equations[k].inputs
+        case .fused(_, let inputs, _, _): return inputs
+        }
+    }
+
+    /// The work of a step in FLOPs (at least 1), for progress bars.
+    static func work(_ step: ExecutionPlan.Step, _ program: Program) -> Int {
+        switch step {
+        case .equation(let k): return max(1, Cost.flops(program.equations[k], program))
+        case .fused(_, _, _, let members): return members.reduce(0) { $0 + max(1, Cost.flops(program.equations[$1], program)) }
+        }
     }
 }

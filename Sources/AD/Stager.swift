@@ -32,9 +32,11 @@ public final class Stager {
         let types: [TensorType]
     }
 
-    /// A cached program and the tensors that require grad it reads besides its arguments.
+    /// A cached program, its evaluation plan, and the tensors that require grad it reads besides
+    /// its arguments.
     private struct Entry {
         let recorded: RecordedProgram
+        let plan: ExecutionPlan
         let lifted: [TensorHandle]
     }
 
@@ -75,7 +77,8 @@ public final class Stager {
         var entry: Entry
         var hit = false
         if let key, cachingEnabled, let cached = cache[Key(function: key, types: types)],
-           zip(cached.lifted, cached.recorded.program.inputTypes.dropFirst(args.count)).allSatisfy({ $0.type == $1 }) {
+           zip(cached.lifted, cached.recorded.program.inputTypes.dropFirst(args.count)).allSatisfy({ $0.type == $1 }),
+           cached.plan.isFused == Fusion.isEnabled {
             entry = cached
             hit = true
         } else {
@@ -84,7 +87,8 @@ public final class Stager {
                 // The function closes over values of an enclosing trace: run it inline there.
                 return try apply(closed.program, args + closed.captured)
             }
-            entry = Entry(recorded: RecordedProgram(try closed.program.optimized()),
+            let optimized = try closed.program.optimized()
+            entry = Entry(recorded: RecordedProgram(optimized), plan: ExecutionPlan(optimized),
                           lifted: closed.captured.map { $0.trackedHandle! })
             if let key, cachingEnabled {
                 if cache.count >= Stager.cacheCapacity { cache.removeAll() }
@@ -98,7 +102,7 @@ public final class Stager {
         let tensors = try inputs.map { try $0.requireConcrete("a staged call") }
         var evaluator = Evaluator(shouldStop: shouldStop)
         evaluator.progress = progress
-        let outs = try evaluator.run(program, tensors)
+        let outs = try evaluator.run(entry.plan, tensors)
         last = Report(program: program, compileSeconds: hit ? 0 : compiled - start, runSeconds: now() - compiled,
                       peakBytes: evaluator.peakBytes, cacheHit: hit)
         let name = program.equations.last.map { GradNode.defaultName($0.primitive) } ?? "CloneBackward0"

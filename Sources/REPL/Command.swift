@@ -109,7 +109,7 @@ struct Command {
             Command(name: "trace", usage: ":trace EXPR", summary: "the optimised program EXPR runs, like jax.make_jaxpr, with FLOPs") { arg in
                 let (program, names) = try interp.traceProgram(arg)
                 if !names.isEmpty { d.write("# inputs: " + names.joined(separator: ", ") + "\n") }
-                d.write(ProgramPrinter.text(program) + "\n")
+                d.write(ProgramPrinter.text(program, plan: ExecutionPlan(program)) + "\n")
             },
             Command(name: "heat", usage: ":heat EXPR", summary: "EXPR as a signed heat map (folded to 2-D, downsampled)") { arg in
                 _ = try interp.call(.function(Function(name: "heatmap", body: .builtin(interp.registry.byName["heatmap"]!))),
@@ -119,20 +119,29 @@ struct Command {
                 _ = try interp.call(.function(Function(name: "spy", body: .builtin(interp.registry.byName["spy"]!))),
                                     CallArguments([try interp.evaluateSource(arg)]), range: nil)
             },
-            Command(name: "set", usage: ":set [memlimit SIZE]", summary: "show or change settings (memlimit: one limit for every allocation of the session, e.g. 4GB)") { arg in
+            Command(name: "set", usage: ":set [memlimit SIZE | fusion on|off]", summary: "show or change settings (memlimit: one limit for every allocation of the session, e.g. 4GB; fusion: elementwise chains as one loop, on by default)") { arg in
                 let parts = arg.split(separator: " ", maxSplits: 1).map(String.init)
+                let fusion = "fusion \(Fusion.isEnabled ? "on" : "off")\n"
                 if parts.isEmpty {
-                    d.write("memlimit \(formatByteCount(interp.memoryLimit))\n")
+                    d.write("memlimit \(formatByteCount(interp.memoryLimit))\n" + fusion)
                     return
                 }
-                guard parts[0] == "memlimit", parts.count == 2 else {
-                    throw Diagnostic(.error, "unknown setting '\(parts[0])'", range: nil, hint: "settings: memlimit SIZE (e.g. :set memlimit 4GB)")
+                switch (parts[0], parts.count) {
+                case ("memlimit", 2):
+                    guard let bytes = parseByteCount(parts[1]) else {
+                        throw Diagnostic(.error, "cannot read '\(parts[1])' as a size", range: nil, hint: "e.g. 4GB, 512MB, 2e9")
+                    }
+                    interp.memoryLimit = bytes
+                    d.write("memlimit \(formatByteCount(bytes))\n")
+                case ("fusion", 2):
+                    guard parts[1] == "on" || parts[1] == "off" else {
+                        throw Diagnostic(.error, "fusion is 'on' or 'off', not '\(parts[1])'", range: nil, hint: ":set fusion off runs every elementwise equation on its own, to compare")
+                    }
+                    Fusion.isEnabled = parts[1] == "on"
+                    d.write("fusion \(parts[1])\n")
+                default:
+                    throw Diagnostic(.error, "unknown setting '\(parts[0])'", range: nil, hint: "settings: memlimit SIZE (e.g. :set memlimit 4GB), fusion on|off")
                 }
-                guard let bytes = parseByteCount(parts[1]) else {
-                    throw Diagnostic(.error, "cannot read '\(parts[1])' as a size", range: nil, hint: "e.g. 4GB, 512MB, 2e9")
-                }
-                interp.memoryLimit = bytes
-                d.write("memlimit \(formatByteCount(bytes))\n")
             },
             Command(name: "explain", usage: ":explain EXPR", summary: "how a Jacobian request is computed, why, its structure, and the other ways' costs") { arg in
                 d.write(try Explain.explain(arg, interp) + "\n")

@@ -76,11 +76,13 @@ func mlp(_ widths: [Int], seed: UInt64) -> TensorFunction {
 
 if only == nil || only == "jacobian" {
     print("\nBatched Jacobians of tanh MLPs (float32), traced and optimised once, then timed")
-    print(pad("workload", 44) + pad("median", 12) + pad("GFLOP/s", 10) + "of sgemm peak")
+    print("(unfused: the same program with every elementwise equation on its own, Fusion.isEnabled = false)")
+    print(pad("workload", 44) + pad("median", 12) + pad("unfused", 12) + pad("GFLOP/s", 10) + "of sgemm peak")
     let workloads: [(String, Int, [Int])] = [
         ("tiny   B=16  3-32-32-3", 16, [3, 32, 32, 3]),
         ("medium B=64  64-128-128-64", 64, [64, 128, 128, 64]),
         ("large  B=256 256-512-512-256", 256, [256, 512, 512, 256]),
+        ("hessian B=64 16-64-64-1", 64, [16, 64, 64, 1]),
     ]
     // `jacobi-bench jacobian tiny` runs only the workloads whose name starts with "tiny".
     let chosen = args.dropFirst().filter { !$0.hasPrefix("--") }
@@ -88,24 +90,41 @@ if only == nil || only == "jacobian" {
         let f = mlp(widths, seed: 7)
         var g = Generator(seed: 3)
         let x = Operand.tensor(Tensor.randn([batch, widths[0]], generator: &g))
-        for (mode, transform) in [("vmap(jacrev)", vmap(jacrev(f, argnums: [0]), inDims: [0], outDims: { [0] })),
-                                  ("vmap(jacfwd)", vmap(jacfwd(f, argnums: [0]), inDims: [0], outDims: { [0] }))] {
+        // The Hessian workload is bench/peers' vmap_hessian: per-sample Hessians of the one output.
+        let scalar: TensorFunction = { xs in [try f(xs)[0].reduceSum([0])] }
+        let transforms = name.hasPrefix("hessian")
+            ? [("vmap(hessian)", vmap(hessian(scalar, argnums: [0]), inDims: [0], outDims: { [0] }))]
+            : [("vmap(jacrev)", vmap(jacrev(f, argnums: [0]), inDims: [0], outDims: { [0] })),
+               ("vmap(jacfwd)", vmap(jacfwd(f, argnums: [0]), inDims: [0], outDims: { [0] }))]
+        for (mode, transform) in transforms {
             let stager = Stager()
             _ = try stager.run(key: "w", [x], transform)
             let flops = Cost.flops(stager.last!.program)
             let t = try median { _ = try stager.run(key: "w", [x], transform) }
+            Fusion.isEnabled = false
+            _ = try stager.run(key: "w", [x], transform)
+            let unfused = try median { _ = try stager.run(key: "w", [x], transform) }
+            Fusion.isEnabled = true
             let rate = Double(flops) / t / 1e9
             if CommandLine.arguments.contains("--profile") {
                 var ev = Evaluator()
                 ev.profiling = true
                 let program = stager.last!.program
-                _ = try ev.run(program, [x.concrete!])
-                for (eq, s) in zip(program.equations, ev.equationSeconds) {
-                    print("    \(fixed(s * 1e3, 3)) ms  \(eq.primitive.name) \(eq.primitive.parameterText) -> \(program.type(of: eq.outputs[0]))")
+                let plan = ExecutionPlan(program)
+                _ = try ev.run(plan, [x.concrete!])
+                for (step, s) in zip(plan.steps, ev.equationSeconds) {
+                    switch step {
+                    case .equation(let k):
+                        let eq = program.equations[k]
+                        print("    \(fixed(s * 1e3, 3)) ms  \(eq.primitive.name) \(eq.primitive.parameterText) -> \(program.type(of: eq.outputs[0]))")
+                    case .fused(let loop, _, let outputs, _):
+                        print("    \(fixed(s * 1e3, 3)) ms  \(loop) -> \(outputs.map { program.type(of: $0).description }.joined(separator: " "))")
+                    }
                 }
             }
             let share = peak > 0 ? fixed(100 * rate / peak, 0) + "%" : "-"
-            print(pad("\(mode) \(name)", 44) + pad(fixed(t * 1e3, 3) + " ms", 12) + pad(fixed(rate), 10) + share)
+            print(pad("\(mode) \(name)", 44) + pad(fixed(t * 1e3, 3) + " ms", 12) + pad(fixed(unfused * 1e3, 3) + " ms", 12)
+                  + pad(fixed(rate), 10) + share)
         }
     }
 }

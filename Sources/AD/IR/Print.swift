@@ -17,8 +17,16 @@ public enum ProgramPrinter {
         return s
     }
 
-    /// The program as text; constants are listed before the `;`, inputs after it.
-    public static func text(_ p: Program, flops: Bool = true) -> String {
+    /// The program as text; constants are listed before the `;`, inputs after it. With a `plan`,
+    /// the equations that run inside a fused loop are marked with the loop's number.
+    public static func text(_ p: Program, flops: Bool = true, plan: ExecutionPlan? = nil) -> String {
+        var loopOf: [Int: Int] = [:]
+        var loops = 0
+        for step in plan?.steps ?? [] {
+            guard case .fused(_, _, _, let members) = step else { continue }
+            loops += 1
+            for m in members { loopOf[m] = loops }
+        }
         var names: [Int: String] = [:]
         var next = 0
         func nameOf(_ v: Var) -> String {
@@ -32,7 +40,7 @@ public enum ProgramPrinter {
         let ins = p.inputs.map { typed($0) }.joined(separator: " ")
         var lines = ["{ lambda \(consts)\(consts.isEmpty ? "" : " "); \(ins). let"]
         var total = 0
-        for eq in p.equations {
+        for (k, eq) in p.equations.enumerated() {
             let outs = eq.outputs.map { typed($0) }.joined(separator: " ")
             let params = eq.primitive.parameterText
             var line = "    \(outs) = \(eq.primitive.name)\(params.isEmpty ? "" : "[\(params)]") "
@@ -40,10 +48,16 @@ public enum ProgramPrinter {
             let f = Cost.flops(eq, p)
             total += f
             if flops && f > 0 { line += String(repeating: " ", count: max(0, 64 - line.count)) + "  # \(formatCount(f)) flops" }
+            if let loop = loopOf[k] {
+                line += String(repeating: " ", count: max(0, (flops ? 86 : 64) - line.count)) + "  [fused \(loop)]"
+            }
             lines.append(line)
         }
         lines.append("  in (" + p.outputs.map { nameOf($0) }.joined(separator: ", ") + (p.outputs.count == 1 ? ",)" : ")") + " }")
         if flops { lines.append("# \(p.equations.count) equations, \(formatCount(total)) flops in total") }
+        if let plan, loops > 0 {
+            lines.append("# \(plan.fusedEquationCount) elementwise equations run as \(loops) fused loop\(loops == 1 ? "" : "s") (one pass each, no intermediate arrays)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -24,6 +24,17 @@ public enum Eval {
         return try run(primitive, x)
     }
 
+    /// Evaluates a fused elementwise loop (`Fusion`): its outputs are checked against the memory
+    /// limit first, and a loop over `detachElements` or more runs interruptibly.
+    static func applyFused(_ loop: FusedLoop, _ x: [Tensor]) throws -> [Tensor] {
+        applications.add(1, ordering: .relaxed)
+        let n = loop.shape.elementCount
+        try MemoryBudget.check(elements: n * loop.outputs.count, bytesPerElement: loop.dtype.byteSize,
+                               what: "the \(loop.outputs.count) result(s) of shape \(loop.shape) of \(loop)")
+        if n >= detachElements { return try Cancellation.runInterruptibly { try Tensor.fused(loop, x) } }
+        return try Tensor.fused(loop, x)
+    }
+
     /// The kernel of `primitive`, on the calling thread.
     private static func run(_ primitive: Primitive, _ x: [Tensor]) throws -> [Tensor] {
         switch primitive {

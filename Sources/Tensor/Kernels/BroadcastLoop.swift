@@ -22,27 +22,35 @@ struct BroadcastLoop {
     }
 
     /// Calls `body(outOffset, operandOffsets, innerCount, innerStrides)` once per output row.
-    func forEachRow(_ body: (Int, [Int], Int, [Int]) -> Void) {
+    /// The offsets live in memory the loop owns and are valid only during the call.
+    func forEachRow(_ body: (Int, UnsafePointer<Int>, Int, [Int]) -> Void) {
         let n = outShape.count
+        let k = strides.count
+        // Offsets and the odometer in memory the loop owns: arrays would be checked for
+        // uniqueness at every row.
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        offsets.initialize(repeating: 0, count: k)
+        defer { offsets.deallocate() }
         if n == 0 {
-            body(0, strides.map { _ in 0 }, 1, strides.map { _ in 0 })
+            body(0, offsets, 1, strides.map { _ in 0 })
             return
         }
         let inner = outShape[n - 1]
         let innerStrides = strides.map { $0[n - 1] }
         let rows = outShape.dropLast().reduce(1, *)
         if inner == 0 || rows == 0 { return }
-        var index = [Int](repeating: 0, count: n - 1)
-        var offsets = [Int](repeating: 0, count: strides.count)
+        let index = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        index.initialize(repeating: 0, count: n)
+        defer { index.deallocate() }
         for row in 0..<rows {
             body(row * inner, offsets, inner, innerStrides)
             // advance the odometer over the outer dimensions
             var d = n - 2
             while d >= 0 {
                 index[d] += 1
-                for k in 0..<offsets.count { offsets[k] += strides[k][d] }
+                for i in 0..<k { offsets[i] += strides[i][d] }
                 if index[d] < outShape[d] { break }
-                for k in 0..<offsets.count { offsets[k] -= strides[k][d] * outShape[d] }
+                for i in 0..<k { offsets[i] -= strides[i][d] * outShape[d] }
                 index[d] = 0
                 d -= 1
             }

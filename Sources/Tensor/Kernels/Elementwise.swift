@@ -53,14 +53,9 @@ func floatUnary<T: KernelFloat>(_ op: UnaryOp, _ a: [T]) throws -> [T] {
     case .cos: return mapArray(a) { T.cos($0) }
     case .sqrt: return mapArray(a) { $0.squareRoot() }
     case .rsqrt: return mapArray(a) { 1 / $0.squareRoot() }
-    case .logistic:
-        return mapArray(a) { x in
-            if x >= 0 { return 1 / (1 + T.exp(-x)) }
-            let e = T.exp(x)
-            return e / (1 + e)
-        }
+    case .logistic: return mapArray(a) { FloatScalar.logistic($0) }
     case .abs: return mapArray(a) { Swift.abs($0) }
-    case .sign: return mapArray(a) { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }
+    case .sign: return mapArray(a) { FloatScalar.sign($0) }
     case .log1p: return mapArray(a) { T.log(onePlus: $0) }
     case .expm1: return mapArray(a) { T.expMinusOne($0) }
     case .erf: return mapArray(a) { T.erf($0) }
@@ -153,13 +148,9 @@ func floatBinary<T: KernelFloat>(_ op: BinaryOp, _ a: [T], _ sa: Shape, _ b: [T]
     case .mul: return broadcastZip(a, sa, b, sb, out: out) { $0 * $1 }
     case .div: return broadcastZip(a, sa, b, sb, out: out) { $0 / $1 }
     case .pow: return broadcastZip(a, sa, b, sb, out: out) { T.cPow($0, $1) }
-    case .max: return broadcastZip(a, sa, b, sb, out: out) { ($0.isNaN || $1.isNaN) ? T.nan : Swift.max($0, $1) }
-    case .min: return broadcastZip(a, sa, b, sb, out: out) { ($0.isNaN || $1.isNaN) ? T.nan : Swift.min($0, $1) }
-    case .remainder:
-        return broadcastZip(a, sa, b, sb, out: out) { p, q in
-            let m = p.truncatingRemainder(dividingBy: q)
-            return (m != 0 && ((m < 0) != (q < 0))) ? m + q : m
-        }
+    case .max: return broadcastZip(a, sa, b, sb, out: out) { FloatScalar.maximum($0, $1) }
+    case .min: return broadcastZip(a, sa, b, sb, out: out) { FloatScalar.minimum($0, $1) }
+    case .remainder: return broadcastZip(a, sa, b, sb, out: out) { FloatScalar.remainder($0, $1) }
     case .and, .or, .xor:
         throw TensorError("\(op.rawValue): expects bool tensors, got floating point tensors")
     }
@@ -269,5 +260,27 @@ extension Tensor {
         default:
             preconditionFailure("converted: \(self.dtype) to \(dtype) is handled above")
         }
+    }
+}
+
+/// The elementwise float functions that are more than one operator, defined once for the kernels
+/// above and the fused loops (`FusedLoop`), so that both compute the same values.
+enum FloatScalar {
+    /// `1 / (1 + e^-x)`, without overflow for negative `x`.
+    @inline(__always) static func logistic<T: KernelFloat>(_ x: T) -> T {
+        if x >= 0 { return 1 / (1 + T.exp(-x)) }
+        let e = T.exp(x)
+        return e / (1 + e)
+    }
+    /// -1, 0 or 1 (NaN and -0 stay).
+    @inline(__always) static func sign<T: KernelFloat>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : x) }
+    /// `torch.maximum`: NaN propagates.
+    @inline(__always) static func maximum<T: KernelFloat>(_ a: T, _ b: T) -> T { (a.isNaN || b.isNaN) ? T.nan : Swift.max(a, b) }
+    /// `torch.minimum`: NaN propagates.
+    @inline(__always) static func minimum<T: KernelFloat>(_ a: T, _ b: T) -> T { (a.isNaN || b.isNaN) ? T.nan : Swift.min(a, b) }
+    /// Python's `%`: the sign follows the divisor.
+    @inline(__always) static func remainder<T: KernelFloat>(_ p: T, _ q: T) -> T {
+        let m = p.truncatingRemainder(dividingBy: q)
+        return (m != 0 && ((m < 0) != (q < 0))) ? m + q : m
     }
 }

@@ -63,7 +63,11 @@ func broadcastZip<T, U>(_ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape, out: Shape
                     let r = out.rank, inner = out[r - 1]
                     let stA = loop.strides[0], stB = loop.strides[1]
                     let ia1 = stA[r - 1], ib1 = stB[r - 1]
-                    var index = [Int](repeating: 0, count: r)
+                    // The odometer over the outer dimensions, in memory the loop owns (an array
+                    // here would be checked for uniqueness at every row).
+                    let index = UnsafeMutablePointer<Int>.allocate(capacity: r)
+                    index.initialize(repeating: 0, count: r)
+                    defer { index.deallocate() }
                     var offA = 0, offB = 0, base = 0
                     let oBase = o.baseAddress!, aBase = pa.baseAddress!, bBase = pb.baseAddress!
                     while base < n {

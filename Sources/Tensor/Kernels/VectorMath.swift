@@ -84,10 +84,18 @@ private func withAVX2(_ a: [Float], _ kernel: (UnsafePointer<Float>?, UnsafeMuta
                       _ f: (Float) -> Float) -> [Float] {
     [Float](unsafeUninitializedCapacity: a.count) { out, n in
         a.withUnsafeBufferPointer { p in
-            if kernel(p.baseAddress, out.baseAddress, p.count) == 0 {
-                for i in 0..<p.count { out[i] = f(p[i]) }
-            }
+            if let x = p.baseAddress, let y = out.baseAddress { float32Run(x, y, p.count, kernel, f) }
         }
         n = a.count
+    }
+}
+
+/// `y[j] = f(x[j])` for `j < n`, by the C kernel when the CPU has AVX2, else by the Swift loop
+/// (also the fused loops' path to these functions).
+@inline(__always)
+func float32Run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                _ kernel: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Int32, _ f: (Float) -> Float) {
+    if kernel(x, y, n) == 0 {
+        for j in 0..<n { (y + j).initialize(to: f(x[j])) }
     }
 }
