@@ -130,6 +130,26 @@ final class CompositionTests: XCTestCase {
         XCTAssertTrue(stager.last!.cacheHit)
     }
 
+    func testPerSampleParameterJacobiansAreOuterProductsWithoutTransposes() throws {
+        // d tanh(W x) / dW per sample is an outer product; the optimizer swaps the operands of the
+        // product instead of transposing its result, and the values are those of one sample at a time.
+        let x = randomTensor([5, 3], seed: 40), w = randomTensor([4, 3], seed: 41)
+        let f: TensorFunction = { a in [try a[0].linear(a[1], nil).unary(.tanh)] }
+        let g = vmap(jacrev(f, argnums: [1]), inDims: [0, nil], outDims: { [0] })
+        let program = try trace(inputTypes: [TensorType(of: x), TensorType(of: w)], g).program.optimized()
+        XCTAssertFalse(program.equations.contains { if case .transpose = $0.primitive { return true }; return false },
+                       "no transpose of the outer products:\n\(program)")
+        var ev = Evaluator()
+        let batched = try ev.run(program, [x, w])[0]
+        XCTAssertEqual(batched.shape, [5, 4, 4, 3])
+        for i in 0..<5 {
+            let xi = try x.sliced(start: [i, 0], limit: [i + 1, 3], stride: [1, 1]).reshaped([3])
+            let single = value(try jacrev(f, argnums: [1])([op(xi), op(w)])[0])
+            let row = try batched.sliced(start: [i, 0, 0, 0], limit: [i + 1, 4, 4, 3], stride: [1, 1, 1, 1]).reshaped([4, 4, 3])
+            assertClose(row, single, rtol: 1e-12, atol: 1e-15, "sample \(i)")
+        }
+    }
+
     func testCostEstimatesMatchTheEvaluator() throws {
         // FLOPs counted by the cost rules and the peak estimated from types equal what runs.
         let stager = Stager()

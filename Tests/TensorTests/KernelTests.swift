@@ -74,6 +74,22 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Products with nothing contracted (outer products, batched or not) take a loop of their own;
+    /// their values are the products, and a product of -0 is +0 as BLAS's beta = 0 gives it.
+    func testOuterProductsWithoutContraction() throws {
+        let a = f32([2, 3], [1, -2, 0, 4, 0.5, -1]), b = f32([2, 2], [3, -0.0, -1, 2])
+        let batched = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [], rhsContracting: [], lhsBatch: [0], rhsBatch: [0]))
+        XCTAssertEqual(batched.shape, [2, 3, 2])
+        XCTAssertEqual(batched.doubles, [3, -0.0, -6, 0, 0, 0, -4, 8, -0.5, 1, 1, -2])
+        XCTAssertTrue(batched.float32Values.allSatisfy { $0 != 0 || $0.sign == .plus }, "zeros are +0: \(batched.float32Values)")
+        let outer = try Tensor.dotGeneral(f32([3], [1, 2, 3]), f32([2], [10, 20]), DotDimensions(lhsContracting: [], rhsContracting: []))
+        XCTAssertEqual(outer.shape, [3, 2])
+        XCTAssertEqual(outer.doubles, [10, 20, 20, 40, 30, 60])
+        // Contracting a dimension of size 1 is the same product.
+        let k1 = try Tensor.dotGeneral(f32([3, 1], [1, 2, 3]), f32([1, 2], [10, 20]), DotDimensions(lhsContracting: [1], rhsContracting: [0]))
+        XCTAssertEqual(k1.doubles, outer.doubles)
+    }
+
     func testIntegerAndBoolSemantics() throws {
         let x = Tensor(shape: [4], int64: [7, -7, 7, -7]), y = Tensor(shape: [4], int64: [2, 2, -2, -2])
         XCTAssertEqual(try Tensor.binary(.div, x, y).doubles, [3, -4, -4, 3])        // floor division

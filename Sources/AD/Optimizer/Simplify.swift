@@ -9,6 +9,8 @@ extension Program {
     ///   (so the first product of `jacrev`/`jacfwd` costs nothing);
     /// - a transpose feeding a dot product folds into its dimension numbers (and so into
     ///   the GEMM's transpose flags);
+    /// - a transpose that puts a dot product's rhs free dimensions before its lhs ones becomes
+    ///   the dot product with its operands swapped (no copy of the result);
     /// - equations on small constants are evaluated now (constant folding).
     public func simplified() throws -> Program {
         var rename = (0..<types.count).map { Var($0) }
@@ -50,6 +52,8 @@ extension Program {
                     let composed = perm.map { inner[$0] }
                     if composed == Array(0..<composed.count) { done = forward(d.inputs[0]) }
                     else { eq = Equation(.transpose(composed), inputs: [d.inputs[0]], outputs: eq.outputs) }
+                } else if let d = definition[x.id], let swapped = swappingOperands(d, perm, types) {
+                    eq = Equation(swapped.primitive, inputs: swapped.inputs, outputs: eq.outputs)
                 }
             case .broadcast(let shape, let dims):
                 if shape == types[eq.inputs[0].id].shape && dims == Array(0..<dims.count) { done = forward(eq.inputs[0]) }
@@ -128,6 +132,20 @@ private func dotWithIdentity(_ eq: Equation, _ d: DotDimensions, _ isIdentity: (
         return Equation(.transpose(lf + [k]), inputs: [lhs], outputs: eq.outputs)
     }
     return nil
+}
+
+/// `transpose(dot(a, b))` whose permutation keeps the batch dimensions and then puts b's free
+/// dimensions before a's, as `dot(b, a)`: the same products (per-sample parameter Jacobians end
+/// with such outer products).
+private func swappingOperands(_ dot: Equation, _ perm: [Int], _ types: [TensorType]) -> Equation? {
+    guard case .dotGeneral(let d) = dot.primitive else { return nil }
+    let nb = d.lhsBatch.count
+    let nl = d.lhsFree(rank: types[dot.inputs[0].id].shape.rank).count
+    let nr = d.rhsFree(rank: types[dot.inputs[1].id].shape.rank).count
+    guard nl > 0, nr > 0, perm == Array(0..<nb) + Array((nb + nl)..<(nb + nl + nr)) + Array(nb..<(nb + nl)) else { return nil }
+    let swapped = DotDimensions(lhsContracting: d.rhsContracting, rhsContracting: d.lhsContracting,
+                                lhsBatch: d.rhsBatch, rhsBatch: d.lhsBatch)
+    return Equation(.dotGeneral(swapped), inputs: [dot.inputs[1], dot.inputs[0]], outputs: dot.outputs)
 }
 
 /// Folds `transpose` operands of a dot product into its dimension numbers when that keeps

@@ -158,6 +158,26 @@ private func gemmBatchedNow<T: KernelFloat>(_ a: [T], _ b: [T], _ g: GemmShape, 
             written = count
             return
         }
+        if g.k == 1 {
+            // Outer products (per-sample parameter Jacobians): a loop that vectorises, where BLAS
+            // would pack both operands for a single multiply-add per element. `+ 0` as BLAS's
+            // beta = 0 gives it (so a product of -0 is +0, as from sgemm).
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    let pc = c.baseAddress!
+                    for bi in 0..<g.batch {
+                        let rowB = pb.baseAddress! + bi * g.n
+                        for i in 0..<g.m {
+                            let s = pa[bi * g.m + i]
+                            let row = pc + (bi * g.m + i) * g.n
+                            for j in 0..<g.n { (row + j).initialize(to: s * rowB[j] + 0) }
+                        }
+                    }
+                }
+            }
+            written = count
+            return
+        }
         try a.withUnsafeBufferPointer { pa in
             try b.withUnsafeBufferPointer { pb in
                 let lda = g.transA ? g.m : g.k, ldb = g.transB ? g.k : g.n

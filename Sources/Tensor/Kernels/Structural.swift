@@ -65,6 +65,13 @@ func stridedGather<T>(_ src: [T], offset: Int, strides: [Int], outShape: Shape) 
         src.withUnsafeBufferPointer { p in
             if outShape.rank == 0 { out[0] = p[offset]; return }
             let (dims, st) = coalescedWalk(outShape.dims, strides)
+            let r = dims.count
+            if r >= 2, st[r - 2] == 1, st[r - 1] != 1, dims[r - 2] >= 8, dims[r - 1] >= 8 {
+                // A transpose of the last two dimensions (`x.mT`, jacfwd's result): by blocks, so
+                // that the strided reads stay in a few cache lines.
+                transposeGather(p.baseAddress!, offset: offset, dims, st, into: out.baseAddress!)
+                return
+            }
             var o = 0
             forEachRun(dims, st, offset: offset) { base, count, step in
                 if step == 1 {
@@ -76,6 +83,30 @@ func stridedGather<T>(_ src: [T], offset: Int, strides: [Int], outShape: Shape) 
                 o += count
             }
         }
+    }
+}
+
+/// `stridedGather` of a walk whose last two dimensions `[R, C]` read `src` with strides `[1, s]`:
+/// each `R x C` matrix is copied by 16 x 16 blocks.
+private func transposeGather<T>(_ src: UnsafePointer<T>, offset: Int, _ dims: [Int], _ st: [Int],
+                                into out: UnsafeMutablePointer<T>) {
+    let r = dims.count
+    let rows = dims[r - 2], cols = dims[r - 1], step = st[r - 1]
+    let block = 16
+    var o = 0
+    forEachRun(Array(dims[..<(r - 2)]) + [1], Array(st[..<(r - 2)]) + [0], offset: offset) { base, _, _ in
+        let dst = out + o, from = src + base
+        for i0 in stride(from: 0, to: rows, by: block) {
+            let i1 = Swift.min(i0 + block, rows)
+            for j0 in stride(from: 0, to: cols, by: block) {
+                let j1 = Swift.min(j0 + block, cols)
+                for i in i0..<i1 {
+                    let row = dst + i * cols, col = from + i
+                    for j in j0..<j1 { (row + j).initialize(to: col[j &* step]) }
+                }
+            }
+        }
+        o += rows * cols
     }
 }
 
