@@ -51,3 +51,12 @@ print(torch.isclose(a, a + 1e-7), torch.allclose(a, a + 1e-3, atol=1e-2))
 s = torch.tensor([1.0, math.inf, -math.inf, math.nan])
 print(torch.isfinite(s), torch.isinf(s), torch.isnan(s))
 print(torch.where(torch.isnan(s), torch.zeros_like(s), s))
+
+# Powers PyTorch computes without pow (x * x, rsqrt, reciprocal), on values where a correctly
+# rounded pow and the product can differ in the last bit. (0.5 is left out: torch.sqrt of float32
+# on this machine is not always the correctly rounded square root Jacobi computes.)
+torch.manual_seed(7)
+r = torch.randn(12) * 3
+for e in (2, 3, -0.5, -1, -2, 1, 2.5):
+    q = r.abs() ** e if e in (-0.5, 2.5) else r ** e
+    print(e, q[:12].tolist())

@@ -111,8 +111,14 @@ if only == nil || only == "jacobian" {
                 ev.profiling = true
                 let program = stager.last!.program
                 let plan = ExecutionPlan(program)
-                _ = try ev.run(plan, [x.concrete!])
-                for (step, s) in zip(plan.steps, ev.equationSeconds) {
+                // Each step's median over 21 runs (one run is mostly cold caches).
+                var seconds: [[Double]] = []
+                for _ in 0..<21 {
+                    _ = try ev.run(plan, [x.concrete!])
+                    seconds.append(ev.equationSeconds)
+                }
+                let medians = plan.steps.indices.map { i in seconds.map { $0[i] }.sorted()[10] }
+                for (step, s) in zip(plan.steps, medians) {
                     switch step {
                     case .equation(let k):
                         let eq = program.equations[k]

@@ -86,8 +86,14 @@ extension Tensor {
         let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
         switch (x.storage, y.storage) {
         case (.float32(let a), .float32(let b)):
+            if op == .pow, b.count == 1, out == x.shape, let r = powByConstant(a, b[0]) {
+                return Tensor(shape: out, storage: .float32(r))
+            }
             return Tensor(shape: out, storage: .float32(try floatBinary(op, a, x.shape, b, y.shape, out)))
         case (.float64(let a), .float64(let b)):
+            if op == .pow, b.count == 1, out == x.shape, let r = powByConstant(a, b[0]) {
+                return Tensor(shape: out, storage: .float64(r))
+            }
             return Tensor(shape: out, storage: .float64(try floatBinary(op, a, x.shape, b, y.shape, out)))
         case (.int64(let a), .int64(let b)):
             let r: [Int64]
@@ -263,6 +269,34 @@ extension Tensor {
     }
 }
 
+/// `x ** e` for the exponents PyTorch computes without `pow` (`x * x` for 2, `sqrt` for 0.5, ...:
+/// its `pow_tensor_scalar_optimized_kernel`), so that `x ** 2` gives PyTorch's bits and costs a
+/// multiply; nil for other exponents. Shared by the kernel and fused loops.
+func powByConstant<T: KernelFloat>(_ a: [T], _ e: T) -> [T]? {
+    guard FloatScalar.hasPowShortcut(e) else { return nil }
+    return [T](unsafeUninitializedCapacity: a.count) { out, n in
+        a.withUnsafeBufferPointer { p in
+            if let x = p.baseAddress, let y = out.baseAddress { powByConstantRun(x, e, y, p.count) }
+        }
+        n = a.count
+    }
+}
+
+/// `y[j] = x[j] ** e` for an exponent with `FloatScalar.hasPowShortcut(e)`.
+@inline(__always)
+func powByConstantRun<T: KernelFloat>(_ x: UnsafePointer<T>, _ e: T, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+    switch e {
+    case 2: for j in 0..<n { (y + j).initialize(to: x[j] * x[j]) }
+    case 3: for j in 0..<n { (y + j).initialize(to: x[j] * x[j] * x[j]) }
+    case 1: (y).initialize(from: x, count: n)
+    case 0.5: for j in 0..<n { (y + j).initialize(to: x[j].squareRoot()) }
+    case -0.5: for j in 0..<n { (y + j).initialize(to: 1 / x[j].squareRoot()) }
+    case -1: for j in 0..<n { (y + j).initialize(to: 1 / x[j]) }
+    case -2: for j in 0..<n { (y + j).initialize(to: 1 / (x[j] * x[j])) }
+    default: for j in 0..<n { (y + j).initialize(to: T.cPow(x[j], e)) }
+    }
+}
+
 /// The elementwise float functions that are more than one operator, defined once for the kernels
 /// above and the fused loops (`FusedLoop`), so that both compute the same values.
 enum FloatScalar {
@@ -278,6 +312,10 @@ enum FloatScalar {
     @inline(__always) static func maximum<T: KernelFloat>(_ a: T, _ b: T) -> T { (a.isNaN || b.isNaN) ? T.nan : Swift.max(a, b) }
     /// `torch.minimum`: NaN propagates.
     @inline(__always) static func minimum<T: KernelFloat>(_ a: T, _ b: T) -> T { (a.isNaN || b.isNaN) ? T.nan : Swift.min(a, b) }
+    /// Whether `x ** e` is computed without `pow` (see `powByConstant`).
+    @inline(__always) static func hasPowShortcut<T: KernelFloat>(_ e: T) -> Bool {
+        e == 2 || e == 3 || e == 1 || e == 0.5 || e == -0.5 || e == -1 || e == -2
+    }
     /// Python's `%`: the sign follows the divisor.
     @inline(__always) static func remainder<T: KernelFloat>(_ p: T, _ q: T) -> T {
         let m = p.truncatingRemainder(dividingBy: q)

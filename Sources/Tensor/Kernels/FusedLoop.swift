@@ -270,6 +270,9 @@ private func evaluateTiles<T: KernelFloat>(_ loop: FusedLoop, _ isBool: [Bool], 
                     if readers[i].isFull && out < 0 { fregs[k] = floatInputs[slot[i]] + start; continue }
                     readers[i].gather(floatInputs[slot[i]], loop.shape, start: start, count: len, into: dst, index: index)
                 case .unary(let op, let a): unaryRun(op, fregs[a], dst, len)
+                case .binary(.pow, let a, let b) where constant[b] && FloatScalar.hasPowShortcut(fregs[b][0]):
+                    // A constant exponent, as `Tensor.binary` computes it (`x * x` for 2, ...).
+                    powByConstantRun(fregs[a], fregs[b][0], dst, len)
                 case .binary(let op, let a, let b): binaryRun(op, fregs[a], fregs[b], dst, len)
                 case .select(let c, let a, let b):
                     let pc = bregs[c], pa = fregs[a], pb = fregs[b]
