@@ -57,7 +57,7 @@ public struct Evaluator {
             switch step {
             case .equation(let k):
                 let eq = program.equations[k]
-                outs = try Eval.apply(eq.primitive, reads.map { env[$0.id]! })
+                outs = try Eval.apply(eq.primitive, reads.map { env[$0.id]! }, result: program.type(of: eq.outputs[0]))
                 writes = eq.outputs
             case .fused(let loop, let inputs, let outputs, _):
                 outs = try zip(Eval.applyFused(loop, inputs.map { env[$0.id]! }), outputs).map { t, v in
@@ -72,8 +72,10 @@ public struct Evaluator {
             }
             for (v, t) in zip(writes, outs) { env[v.id] = t; live += t.byteCount }
             peakBytes = max(peakBytes, live)
-            for v in Set(reads) where lastUse[v.id] == i {
-                live -= env[v.id]!.byteCount
+            // (A variable read twice is freed once: the second time it is already gone.)
+            for v in reads where lastUse[v.id] == i {
+                guard let t = env[v.id] else { continue }
+                live -= t.byteCount
                 env[v.id] = nil
             }
         }

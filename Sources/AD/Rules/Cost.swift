@@ -36,7 +36,9 @@ public enum Cost {
         for (i, eq) in p.equations.enumerated() {
             live += eq.outputs.reduce(0) { $0 + p.type(of: $1).byteCount }
             peak = max(peak, live)
-            for v in Set(eq.inputs) where lastUse[v.id] == i { live -= p.type(of: v).byteCount }
+            for (k, v) in eq.inputs.enumerated() where lastUse[v.id] == i && !eq.inputs[..<k].contains(v) {
+                live -= p.type(of: v).byteCount
+            }
         }
         return peak
     }

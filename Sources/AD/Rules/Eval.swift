@@ -14,10 +14,11 @@ public enum Eval {
     /// elementwise pass) are computed on a worker thread while the caller polls Ctrl-C.
     static let detachElements = 1 << 25
 
-    /// Applies `primitive` to concrete `inputs`.
-    static func apply(_ primitive: Primitive, _ x: [Tensor]) throws -> [Tensor] {
+    /// Applies `primitive` to concrete `inputs`; `result`, when the caller knows it (a typed
+    /// program), spares inferring the result's type for the memory check.
+    static func apply(_ primitive: Primitive, _ x: [Tensor], result: TensorType? = nil) throws -> [Tensor] {
         applications.add(1, ordering: .relaxed)
-        if try checkMemory(primitive, x) >= detachElements {
+        if try checkMemory(primitive, x, result: result) >= detachElements {
             // One long kernel loop (elementwise, reduction, copy): interruptible from outside.
             return try Cancellation.runInterruptibly { try run(primitive, x) }
         }
@@ -33,6 +34,12 @@ public enum Eval {
                                what: "the \(loop.outputs.count) result(s) of shape \(loop.shape) of \(loop)")
         if n >= detachElements { return try Cancellation.runInterruptibly { try Tensor.fused(loop, x) } }
         return try Tensor.fused(loop, x)
+    }
+
+    /// The result type of a call from its operands, or nil for a malformed call (the kernel's to
+    /// report, with its own message).
+    private static func inferred(_ primitive: Primitive, _ x: [Tensor]) -> TensorType? {
+        (try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))))?.first
     }
 
     /// The kernel of `primitive`, on the calling thread.
@@ -67,19 +74,19 @@ public enum Eval {
     /// Returns the element count that decides whether the kernel, one long loop, runs
     /// interruptibly (0 when no worker is needed: O(1) views, and GEMM and LAPACK, which decide
     /// for themselves).
-    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor]) throws -> Int {
+    private static func checkMemory(_ primitive: Primitive, _ x: [Tensor], result known: TensorType?) throws -> Int {
         let largestInput = x.reduce(0) { Swift.max($0, $1.elementCount) }
         let result: TensorType
         switch primitive {
-        case .broadcast(let shape, _): result = TensorType(shape: shape, dtype: x[0].dtype)
+        case .broadcast(let shape, _): result = known ?? TensorType(shape: shape, dtype: x[0].dtype)
         case .identity(let n, let dtype): result = TensorType(shape: Shape([n, n]), dtype: dtype)
         case .binary, .compare, .select:
             guard x.contains(where: { $0.shape != x[0].shape }) else { return largestInput }
-            fallthrough
+            guard let r = known ?? inferred(primitive, x) else { return 0 }
+            result = r
         case .pad, .concatenate, .dotGeneral:
-            // A malformed call is the kernel's to report, with its own message.
-            guard let types = try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))) else { return 0 }
-            result = types[0]
+            guard let r = known ?? inferred(primitive, x) else { return 0 }
+            result = r
         case .linalg, .reshape, .stopGradient:
             return 0
         case .unary, .convert, .transpose, .slice, .reduce, .argReduce:
