@@ -41,6 +41,7 @@ public struct Evaluator {
         for (i, step) in plan.steps.enumerated() { for v in Self.reads(step, program) { lastUse[v.id] = i } }
         for v in program.outputs { lastUse[v.id] = Int.max }
         var env = [Tensor?](repeating: nil, count: n)
+        var computedHere = [Bool](repeating: false, count: n)
         var live = 0
         for (v, t) in zip(program.inputs, inputs) { env[v.id] = t; live += t.byteCount }
         for (v, t) in program.constants { env[v.id] = t; live += t.byteCount }
@@ -57,7 +58,18 @@ public struct Evaluator {
             switch step {
             case .equation(let k):
                 let eq = program.equations[k]
-                outs = try Eval.apply(eq.primitive, reads.map { env[$0.id]! }, result: program.type(of: eq.outputs[0]))
+                if case .transpose(let perm) = eq.primitive, lastUse[eq.inputs[0].id] == i,
+                   computedHere[eq.inputs[0].id], var t = env[eq.inputs[0].id], t.isSquareLastTwoSwap(perm) {
+                    // The last use of a value this run computed (so, but for a view of it that
+                    // is still live, its storage's only reference): transposed in its own
+                    // storage, no second buffer. A shared storage is copied first, as any write.
+                    env[eq.inputs[0].id] = nil
+                    live -= t.byteCount
+                    t.transposeSquareLastTwoInPlace()
+                    outs = [t]
+                } else {
+                    outs = try Eval.apply(eq.primitive, reads.map { env[$0.id]! }, result: program.type(of: eq.outputs[0]))
+                }
                 writes = eq.outputs
             case .fused(let loop, let inputs, let outputs, _):
                 outs = try zip(Eval.applyFused(loop, inputs.map { env[$0.id]! }), outputs).map { t, v in
@@ -70,7 +82,7 @@ public struct Evaluator {
                 doneWork += weights[i]
                 progress(doneWork, totalWork)
             }
-            for (v, t) in zip(writes, outs) { env[v.id] = t; live += t.byteCount }
+            for (v, t) in zip(writes, outs) { env[v.id] = t; computedHere[v.id] = true; live += t.byteCount }
             peakBytes = max(peakBytes, live)
             // (A variable read twice is freed once: the second time it is already gone.)
             for v in reads where lastUse[v.id] == i {

@@ -150,6 +150,21 @@ final class CompositionTests: XCTestCase {
         }
     }
 
+    func testTransposesAtTheLastUseOfAValueRunInPlace() throws {
+        // tanh(x)^T for square matrices: in place on the intermediate; a transpose of the input
+        // itself leaves the caller's tensor as it was.
+        let x = randomTensor([2, 20, 20], seed: 44)
+        let original = x.doubles
+        let program = try trace(inputTypes: [TensorType(of: x)]) { a in
+            [try a[0].unary(.tanh).permuted([0, 2, 1]), try a[0].permuted([0, 2, 1])]
+        }.program.optimized()
+        var ev = Evaluator()
+        let outs = try ev.run(program, [x])
+        XCTAssertEqual(outs[0].doubles, try Tensor.unary(.tanh, x).transposed([0, 2, 1]).doubles)
+        XCTAssertEqual(outs[1].doubles, try x.transposed([0, 2, 1]).doubles)
+        XCTAssertEqual(x.doubles, original)
+    }
+
     func testCostEstimatesMatchTheEvaluator() throws {
         // FLOPs counted by the cost rules and the peak estimated from types equal what runs.
         let stager = Stager()

@@ -184,6 +184,29 @@ final class FusionTests: XCTestCase {
         XCTAssertEqual(plan.fusedLoopCount, 1)
     }
 
+    /// `x ** e` with one exponent of 2, 3, -2, ... takes PyTorch's shortcut (`x * x`, ...) fused or
+    /// not, also when the exponent has more dimensions than the base and when a one-element loop
+    /// computes the exponent (the two paths once decided differently there).
+    func testPowersByOneExponentAgreeFusedOrNot() throws {
+        // Values where powf(x, 3) and x * x * x differ in the last bit for about a quarter of them.
+        let xs = Tensor(shape: [64], float32: (0..<64).map { Float($0) / 17 - 1.9 })
+        for e in [3.0, -2.0, 2.0, 2.5] {
+            let higher = try trace(inputTypes: [TensorType(of: xs), TensorType(shape: [1, 1], dtype: .float32)]) { a in
+                [try Operand.binary(.pow, try a[0].unary(.tanh), a[1])]
+            }.program.optimized()
+            try assertFusedAgrees(higher, [xs, Tensor(shape: [1, 1], float32: [Float(e)])], "exponent [1, 1] = \(e)")
+            let computed = try trace(inputTypes: [TensorType(shape: [], dtype: .float32), TensorType(shape: [], dtype: .float32)]) { a in
+                // The exponent a1 + 1 + (t - t), computed in the same loop as the base t.
+                let t = try a[0].unary(.tanh)
+                return [try Operand.binary(.pow, t, try (a[1] + a[1].constant(1)) + (t - t))]
+            }.program.optimized()
+            for v in stride(from: -1.9, to: 1.9, by: 0.1) {
+                try assertFusedAgrees(computed, [Tensor(shape: [], float32: [Float(v)]), Tensor(shape: [], float32: [Float(e - 1)])],
+                                      "computed exponent \(e) at \(v)")
+            }
+        }
+    }
+
     /// Elementwise work on an empty tensor, and a one-element loop.
     func testEmptyAndScalarLoops() throws {
         for shape in [Shape([0, 3]), Shape([])] {

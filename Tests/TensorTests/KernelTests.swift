@@ -90,6 +90,22 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(k1.doubles, outer.doubles)
     }
 
+    /// Square last-two-dimension transposes in place: the values of `transposed`, for every size
+    /// around the 16 x 16 blocks, and a storage shared with another tensor is copied, not changed.
+    func testInPlaceSquareTransposes() throws {
+        for n in [1, 2, 15, 16, 17, 33] {
+            let x = Tensor(shape: [3, n, n], float64: (0..<(3 * n * n)).map(Double.init))
+            var y = x
+            XCTAssertTrue(y.isSquareLastTwoSwap([0, 2, 1]))
+            y.transposeSquareLastTwoInPlace()
+            XCTAssertEqual(y.shape, [3, n, n])
+            XCTAssertEqual(y.doubles, try x.transposed([0, 2, 1]).doubles, "n = \(n)")
+            XCTAssertEqual(x.doubles, (0..<(3 * n * n)).map(Double.init), "the shared storage is untouched")
+        }
+        XCTAssertFalse(f32([2, 3], [1, 2, 3, 4, 5, 6]).isSquareLastTwoSwap([1, 0]))
+        XCTAssertFalse(f32([2, 2, 2], Array(repeating: 0, count: 8)).isSquareLastTwoSwap([1, 0, 2]))
+    }
+
     func testIntegerAndBoolSemantics() throws {
         let x = Tensor(shape: [4], int64: [7, -7, 7, -7]), y = Tensor(shape: [4], int64: [2, 2, -2, -2])
         XCTAssertEqual(try Tensor.binary(.div, x, y).doubles, [3, -4, -4, 3])        // floor division

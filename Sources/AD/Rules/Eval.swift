@@ -30,7 +30,13 @@ public enum Eval {
     static func applyFused(_ loop: FusedLoop, _ x: [Tensor]) throws -> [Tensor] {
         applications.add(1, ordering: .relaxed)
         let n = loop.shape.elementCount
-        try MemoryBudget.check(elements: n * loop.outputs.count, bytesPerElement: loop.dtype.byteSize,
+        // The results' bytes (bool results are one byte an element), as one request.
+        let bytes = loop.outputs.reduce(0) { total, r in
+            if case .compare = loop.instructions[r] { return total + 1 }
+            if case .input(let i) = loop.instructions[r], x.indices.contains(i), x[i].dtype == .bool { return total + 1 }
+            return total + loop.dtype.byteSize
+        }
+        try MemoryBudget.check(elements: n, bytesPerElement: bytes,
                                what: "the \(loop.outputs.count) result(s) of shape \(loop.shape) of \(loop)")
         if n >= detachElements { return try Cancellation.runInterruptibly { try Tensor.fused(loop, x) } }
         return try Tensor.fused(loop, x)

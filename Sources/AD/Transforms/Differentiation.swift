@@ -273,12 +273,12 @@ public func vmap(_ f: @escaping TensorFunction, inDims: [Int?], outDims: @escapi
         // On concrete arguments, each chunk's batched program is optimised once and evaluated
         // on its own, so only one chunk's intermediates are alive at a time.
         let concrete = all.allSatisfy { $0.concrete != nil }
-        var compiled: [Int: Program] = [:]
+        var compiled: [Int: ExecutionPlan] = [:]
         func runChunk(_ operands: [Operand], _ count: Int) throws -> [Operand] {
             guard concrete else { return try run(operands, count) }
             if compiled[count] == nil {
                 let closedChunk = try trace(inputTypes: operands.map(\.type)) { try run($0, count) }
-                compiled[count] = try closedChunk.program.optimized()
+                compiled[count] = ExecutionPlan(try closedChunk.program.optimized())
             }
             var evaluator = Evaluator()
             return try evaluator.run(compiled[count]!, operands.map { $0.concrete! }).map { .tensor($0) }

@@ -86,12 +86,14 @@ extension Tensor {
         let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
         switch (x.storage, y.storage) {
         case (.float32(let a), .float32(let b)):
-            if op == .pow, b.count == 1, out == x.shape, let r = powByConstant(a, b[0]) {
+            if op == .pow, b.count == 1, let r = powByConstant(a, b[0]) {
+                // One exponent: the result has the base's elements in the base's order.
                 return Tensor(shape: out, storage: .float32(r))
             }
             return Tensor(shape: out, storage: .float32(try floatBinary(op, a, x.shape, b, y.shape, out)))
         case (.float64(let a), .float64(let b)):
-            if op == .pow, b.count == 1, out == x.shape, let r = powByConstant(a, b[0]) {
+            if op == .pow, b.count == 1, let r = powByConstant(a, b[0]) {
+                // One exponent: the result has the base's elements in the base's order.
                 return Tensor(shape: out, storage: .float64(r))
             }
             return Tensor(shape: out, storage: .float64(try floatBinary(op, a, x.shape, b, y.shape, out)))

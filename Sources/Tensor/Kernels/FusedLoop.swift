@@ -107,7 +107,7 @@ private func registerKinds(_ loop: FusedLoop, _ inputs: [Tensor]) throws -> [Boo
             try operand(c, bool: true); try operand(a, bool: false); try operand(b, bool: false); isBool.append(false)
         }
     }
-    guard loop.outputs.allSatisfy({ $0 >= 0 && $0 < isBool.count }) else { throw bad }
+    guard loop.outputs.allSatisfy({ $0 >= 0 && $0 < isBool.count }), Set(loop.outputs).count == loop.outputs.count else { throw bad }
     return isBool
 }
 
@@ -270,8 +270,9 @@ private func evaluateTiles<T: KernelFloat>(_ loop: FusedLoop, _ isBool: [Bool], 
                     if readers[i].isFull && out < 0 { fregs[k] = floatInputs[slot[i]] + start; continue }
                     readers[i].gather(floatInputs[slot[i]], loop.shape, start: start, count: len, into: dst, index: index)
                 case .unary(let op, let a): unaryRun(op, fregs[a], dst, len)
-                case .binary(.pow, let a, let b) where constant[b] && FloatScalar.hasPowShortcut(fregs[b][0]):
-                    // A constant exponent, as `Tensor.binary` computes it (`x * x` for 2, ...).
+                case .binary(.pow, let a, let b) where (constant[b] || n == 1) && FloatScalar.hasPowShortcut(fregs[b][0]):
+                    // One exponent (a one-element input, or any register of a one-element loop),
+                    // as `Tensor.binary` computes it (`x * x` for 2, ...).
                     powByConstantRun(fregs[a], fregs[b][0], dst, len)
                 case .binary(let op, let a, let b): binaryRun(op, fregs[a], fregs[b], dst, len)
                 case .select(let c, let a, let b):

@@ -196,6 +196,61 @@ extension Tensor {
         return Tensor(shape: outShape, storage: storage.gather(offset: 0, strides: perm.map { st[$0] }, outShape: outShape))
     }
 
+    /// Whether `perm` swaps the last two dimensions and they have the same size: the transpose
+    /// can then be done in place (`transposeSquareLastTwoInPlace`).
+    public func isSquareLastTwoSwap(_ perm: [Int]) -> Bool {
+        let r = rank
+        return r >= 2 && shape[r - 1] == shape[r - 2] && perm == Array(0..<(r - 2)) + [r - 1, r - 2]
+    }
+
+    /// `transposed(perm)` for a `perm` with `isSquareLastTwoSwap`, in this tensor's own storage
+    /// (copied first if it is shared, as any write to a Swift array): no second buffer, which for
+    /// the last transpose of a large `vmap(jacfwd)` is 64 MB and its page faults.
+    public mutating func transposeSquareLastTwoInPlace() {
+        let n = shape[rank - 1]
+        guard n > 1, elementCount > 0 else { return }
+        let matrices = elementCount / (n * n)
+        func swapAll<T>(_ a: inout [T]) {
+            a.withUnsafeMutableBufferPointer { buffer in
+                let block = 16
+                for m in 0..<matrices {
+                    let p = buffer.baseAddress! + m * n * n
+                    for i0 in stride(from: 0, to: n, by: block) {
+                        for j0 in stride(from: i0, to: n, by: block) {
+                            for i in i0..<Swift.min(i0 + block, n) {
+                                // Within a diagonal block only the upper triangle swaps.
+                                for j in Swift.max(j0, i + 1)..<Swift.max(Swift.max(j0, i + 1), Swift.min(j0 + block, n)) {
+                                    let a = p + (i &* n &+ j), b = p + (j &* n &+ i)
+                                    let t = a.pointee
+                                    a.pointee = b.pointee
+                                    b.pointee = t
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Each case takes the array out of `storage` before writing, so that it is the only
+        // reference and the write does not copy.
+        switch storage {
+        case .bool(var a): storage = .bool([]); swapAll(&a); storage = .bool(a)
+        case .uint8(var a): storage = .bool([]); swapAll(&a); storage = .uint8(a)
+        case .int8(var a): storage = .bool([]); swapAll(&a); storage = .int8(a)
+        case .int16(var a): storage = .bool([]); swapAll(&a); storage = .int16(a)
+        case .int32(var a): storage = .bool([]); swapAll(&a); storage = .int32(a)
+        case .uint32(var a): storage = .bool([]); swapAll(&a); storage = .uint32(a)
+        case .int64(var a): storage = .bool([]); swapAll(&a); storage = .int64(a)
+        case .float16(var a): storage = .bool([]); swapAll(&a); storage = .float16(a)
+        case .bfloat16(var a): storage = .bool([]); swapAll(&a); storage = .bfloat16(a)
+        case .float32(var a): storage = .bool([]); swapAll(&a); storage = .float32(a)
+        case .float64(var a): storage = .bool([]); swapAll(&a); storage = .float64(a)
+        }
+        var dims = shape.dims
+        dims.swapAt(rank - 1, rank - 2)
+        shape = Shape(dims)
+    }
+
     /// Broadcasts to `outShape`; input dimension `i` becomes output dimension `dims[i]`
     /// (it must have the same size there, or size 1). Other output dimensions are new.
     ///
