@@ -39,13 +39,20 @@ public struct DotDimensions: Hashable, Sendable {
         (0..<rank).filter { !rhsContracting.contains($0) && !rhsBatch.contains($0) }
     }
 
+    /// Whether no dimension appears twice in `a` and `b` together (without building a set: this
+    /// runs for every product).
+    private static func distinct(_ a: [Int], _ b: [Int]) -> Bool {
+        let all = a + b
+        for (i, d) in all.enumerated() where all[..<i].contains(d) { return false }
+        return true
+    }
+
     /// The result shape for operands of these shapes, or an error naming both shapes.
     public func resultShape(_ a: Shape, _ b: Shape) throws -> Shape {
         let valid = lhsContracting.count == rhsContracting.count && lhsBatch.count == rhsBatch.count
             && (lhsContracting + lhsBatch).allSatisfy { $0 >= 0 && $0 < a.rank }
             && (rhsContracting + rhsBatch).allSatisfy { $0 >= 0 && $0 < b.rank }
-            && Set(lhsContracting + lhsBatch).count == lhsContracting.count + lhsBatch.count
-            && Set(rhsContracting + rhsBatch).count == rhsContracting.count + rhsBatch.count
+            && Self.distinct(lhsContracting, lhsBatch) && Self.distinct(rhsContracting, rhsBatch)
         guard valid else { throw TensorError("dot_general: invalid dimension numbers \(self) for \(a) and \(b)") }
         for (i, j) in zip(lhsContracting, rhsContracting) where a[i] != b[j] {
             throw TensorError("matmul: \(a) @ \(b): contracted dimensions have sizes \(a[i]) and \(b[j])")

@@ -79,7 +79,8 @@ extension Tensor {
 
 /// The register kinds of a loop, checked against its instructions and inputs.
 private func registerKinds(_ loop: FusedLoop, _ inputs: [Tensor]) throws -> [Bool] {
-    let bad = TensorError("internal error: malformed fused loop \(loop)")
+    // (Made only when thrown: the loop's description costs more than the whole check.)
+    var bad: TensorError { TensorError("internal error: malformed fused loop \(loop)") }
     guard inputs.count == loop.inputShapes.count else { throw bad }
     for (t, s) in zip(inputs, loop.inputShapes) {
         guard t.elementCount == s.elementCount, s.rank == loop.shape.rank,
@@ -107,7 +108,7 @@ private func registerKinds(_ loop: FusedLoop, _ inputs: [Tensor]) throws -> [Boo
             try operand(c, bool: true); try operand(a, bool: false); try operand(b, bool: false); isBool.append(false)
         }
     }
-    guard loop.outputs.allSatisfy({ $0 >= 0 && $0 < isBool.count }), Set(loop.outputs).count == loop.outputs.count else { throw bad }
+    for (k, r) in loop.outputs.enumerated() where r < 0 || r >= isBool.count || loop.outputs[..<k].contains(r) { throw bad }
     return isBool
 }
 
@@ -365,6 +366,13 @@ private func withBases<E>(_ arrays: [[E]], _ done: [UnsafePointer<E>] = [], _ bo
 private func makeArrays<E>(_ count: Int, _ n: Int, _ made: [UnsafeMutablePointer<E>] = [],
                            _ body: ([UnsafeMutablePointer<E>]) -> Void) -> [[E]] {
     if made.count == count { body(made); return [] }
+    if count == 1 {
+        // The common case, without the recursion's arrays.
+        return [[E](unsafeUninitializedCapacity: n) { buffer, initialized in
+            body([buffer.baseAddress!])
+            initialized = n
+        }]
+    }
     var rest: [[E]] = []
     let first = [E](unsafeUninitializedCapacity: n) { buffer, initialized in
         rest = makeArrays(count, n, made + [buffer.baseAddress!], body)
