@@ -77,10 +77,14 @@ public final class Stager {
         var entry: Entry
         var hit = false
         if let key, cachingEnabled, let cached = cache[Key(function: key, types: types)],
-           zip(cached.lifted, cached.recorded.program.inputTypes.dropFirst(args.count)).allSatisfy({ $0.type == $1 }),
-           cached.plan.isFused == Fusion.isEnabled {
+           zip(cached.lifted, cached.recorded.program.inputTypes.dropFirst(args.count)).allSatisfy({ $0.type == $1 }) {
             entry = cached
             hit = true
+            if cached.plan.isFused != Fusion.isEnabled {
+                // Fusion was switched: the same program, planned again.
+                entry = Entry(recorded: cached.recorded, plan: ExecutionPlan(cached.recorded.program), lifted: cached.lifted)
+                cache[Key(function: key, types: types)] = entry
+            }
         } else {
             let closed = try trace(inputTypes: types, body)
             if closed.captured.contains(where: { $0.trackedHandle == nil }) {

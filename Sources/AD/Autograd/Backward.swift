@@ -229,16 +229,16 @@ extension Autograd {
                 let outputs = createGraph && x.contains(where: { $0.trackedHandle != nil }) ? try bind(p, x) : y
                 return try VJP.apply(p, x: x, y: outputs, ct: ct, need: need)
             case .program(let recorded):
-                let q = try recorded.vjp(wrt: need)
                 let full = try zip(cts.indices, n.outputTypes).map { i, t in
                     try (i < cts.count ? cts[i] : nil) ?? Operand.zeros(t)
                 }
                 let outs: [Operand]
                 if createGraph {
-                    outs = try apply(q, x + full)
+                    outs = try apply(try recorded.vjp(wrt: need), x + full)
                 } else {
                     var ev = Evaluator(shouldStop: Autograd.shouldStop)
-                    outs = try ev.run(q, try (x + full).map { try $0.requireConcrete("a gradient") }).map { .tensor($0) }
+                    let plan = try recorded.vjpPlan(wrt: need)
+                    outs = try ev.run(plan, try (x + full).map { try $0.requireConcrete("a gradient") }).map { .tensor($0) }
                 }
                 var grads = outs.dropFirst(n.outputTypes.count).makeIterator()
                 return need.map { $0 ? grads.next() : nil }

@@ -209,6 +209,7 @@ public final class RecordedProgram {
     /// The optimised program that ran.
     public let program: Program
     private var reverse: [[Bool]: Program] = [:]
+    private var reversePlans: [[Bool]: ExecutionPlan] = [:]
 
     /// Wraps a program.
     public init(_ program: Program) { self.program = program }
@@ -219,6 +220,14 @@ public final class RecordedProgram {
         let p = try program.vjp(wrt: wrt).optimized()
         reverse[wrt] = p
         return p
+    }
+
+    /// The evaluation plan of `vjp(wrt:)`, made once per mask (again if fusion was switched).
+    func vjpPlan(wrt: [Bool]) throws -> ExecutionPlan {
+        if let plan = reversePlans[wrt], plan.isFused == Fusion.isEnabled { return plan }
+        let plan = ExecutionPlan(try vjp(wrt: wrt))
+        reversePlans[wrt] = plan
+        return plan
     }
 }
 

@@ -19,10 +19,10 @@ public func loopedJacobian(_ f: @escaping TensorFunction, argnums: [Int], forwar
         /// everything is concrete, inlined into the enclosing trace otherwise.
         func runner(_ q: Program) throws -> ([Operand]) throws -> [Operand] {
             guard concrete else { return { try apply(q, $0) } }
-            let optimized = try q.optimized()
+            let plan = ExecutionPlan(try q.optimized())
             return { inputs in
                 var evaluator = Evaluator(shouldStop: shouldStop)
-                return try evaluator.run(optimized, inputs.map { $0.concrete! }).map { .tensor($0) }
+                return try evaluator.run(plan, inputs.map { $0.concrete! }).map { .tensor($0) }
             }
         }
         try checkFloatOutputs(p, p.outputs.count, "jacobian")
