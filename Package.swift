@@ -14,8 +14,9 @@ let package = Package(
     ],
     targets: [
         // C: OpenBLAS (cblas) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev,
-        // declared by their headers and loaded on first use (Loader.c), not linked.
-        .target(name: "CBLAS", path: "Sources/CBLAS"),
+        // linked from their static archives (no dynamic loading at start: Startup.c).
+        .target(name: "CBLAS", path: "Sources/CBLAS",
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:liblapacke.a", "-Xlinker", "-l:libopenblas.a"])]),
         // C: zlib (Debian zlib1g-dev), to inflate .npz archives written by np.savez_compressed.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),

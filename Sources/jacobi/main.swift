@@ -6,7 +6,6 @@ import CStack
 import Glibc
 #endif
 
-BLASInfo.chooseKernels()
 AllocatorTuning.keepFreedMemoryForReuse()
 
 /// `jacobi`: interactive on a terminal, a script runner otherwise.

@@ -3,7 +3,6 @@
 import Tensor
 import AD
 
-BLASInfo.chooseKernels()
 AllocatorTuning.keepFreedMemoryForReuse()
 
 /// Median seconds of `body` over repeated runs (at least `minRuns`, about `budget` seconds).

@@ -8,8 +8,11 @@ import Glibc
 /// A documented Python builtin (shown by `:help python`).
 struct PythonBuiltinDoc {
     let name: String
-    let signature: String
+    /// Read when `:help` prints it, not at registration: a signature's spec is read at first use.
+    let parameters: Signature
     let summary: String
+    /// `print(*values, sep=' ', ...)`.
+    var signature: String { parameters.text }
 }
 
 extension Interpreter {
@@ -290,7 +293,7 @@ extension Interpreter {
         let sig = Signature(name: name, spec: params)
         let b = Builtin(name: name, signature: sig, summary: summary, doc: "", topic: "python", isMethod: false, run: run)
         pythonBuiltins[name] = .function(Function(name: name, body: .builtin(b)))
-        pythonBuiltinDocs.append(PythonBuiltinDoc(name: name, signature: sig.text, summary: summary))
+        pythonBuiltinDocs.append(PythonBuiltinDoc(name: name, parameters: sig, summary: summary))
     }
 
     /// Writes printed text to stdout, `sys.stderr` or a file opened for writing.

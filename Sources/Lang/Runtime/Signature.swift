@@ -1,5 +1,6 @@
 import Tensor
 import AD
+import Synchronization
 
 /// Arguments of a call: positional values and keyword values, with where the call is.
 public struct CallArguments {
@@ -64,34 +65,69 @@ public struct Signature {
     /// The function's name in error messages (`forward`, `Net.forward`).
     public var name: String
     /// The parameters in order.
-    public private(set) var parameters: [Parameter]
-    private var byName: [String: Int] = [:]
-    private var positionalCount = 0
-    private var varPositional: Int?
-    private var varKeyword: Int?
+    public var parameters: [Parameter] { layout.resolved.parameters }
+    /// The parameters and their lookup tables, read from the spec at the first use.
+    private let layout: LazyLayout
     /// Whether the `*args` parameter may also be passed by its name with one value, as
     /// PyTorch's overloads allow (`torch.zeros(size=(2, 3))`); true for builtins' specs.
     private var varPositionalByName = false
 
-    /// A signature from parameters.
-    public init(name: String, parameters: [Parameter]) {
-        self.name = name
-        self.parameters = parameters
-        for (i, p) in parameters.enumerated() {
-            byName[p.name] = i
-            switch p.kind {
-            case .positionalOnly, .positionalOrKeyword: positionalCount += 1
-            case .varPositional: varPositional = i
-            case .varKeyword: varKeyword = i
-            case .keywordOnly: break
+    /// The parameters with their index by name and where the positional ones end.
+    fileprivate struct Layout {
+        var parameters: [Parameter]
+        var byName: [String: Int] = [:]
+        var positionalCount = 0
+        var varPositional: Int?
+        var varKeyword: Int?
+
+        init(_ parameters: [Parameter]) {
+            self.parameters = parameters
+            for (i, p) in parameters.enumerated() {
+                byName[p.name] = i
+                switch p.kind {
+                case .positionalOnly, .positionalOrKeyword: positionalCount += 1
+                case .varPositional: varPositional = i
+                case .varKeyword: varKeyword = i
+                case .keywordOnly: break
+                }
             }
         }
     }
 
+    /// A layout given, or read from a spec when first asked for. The interpreter registers about a
+    /// thousand builtins at every start and a session calls a few of them, so reading each spec
+    /// (defaults included) waits for its first call.
+    private final class LazyLayout: Sendable {
+        private let state: Mutex<(spec: [String]?, layout: Layout?)>
+        init(_ layout: Layout) { state = Mutex((nil, layout)) }
+        init(spec: [String]) { state = Mutex((spec, nil)) }
+        var resolved: Layout {
+            state.withLock { s in
+                if let l = s.layout { return l }
+                let l = Layout(Signature.parameters(spec: s.spec ?? []))
+                s = (nil, l)
+                return l
+            }
+        }
+    }
+
+    /// A signature from parameters.
+    public init(name: String, parameters: [Parameter]) {
+        self.name = name
+        layout = LazyLayout(Layout(parameters))
+    }
+
     /// A signature from a compact spec: `"input"`, `"dim=None"`, `"*tensors"`, `"**kwargs"`,
     /// `"|keyword_only=1"` (a `|` marks keyword-only), `"/"` (the parameters before it are
-    /// positional-only). Defaults are Python literals, read once here.
+    /// positional-only). Defaults are Python literals, read at the first use of the signature.
     public init(name: String, spec: [String]) {
+        self.name = name
+        layout = LazyLayout(spec: spec)
+        varPositionalByName = true
+    }
+
+    /// The parameters a spec describes.
+    private static func parameters(spec: [String]) -> [Parameter] {
         var params: [Parameter] = []
         var keywordOnly = false
         for item in spec {
@@ -118,17 +154,17 @@ public struct Signature {
                 params.append(Parameter(name: s, kind: kind))
             }
         }
-        self.init(name: name, parameters: params)
-        varPositionalByName = true
+        return params
     }
 
     /// The index of a parameter by name.
-    public func index(of name: String) -> Int? { byName[name] }
+    public func index(of name: String) -> Int? { layout.resolved.byName[name] }
 
     /// Whether it has a parameter of this name (not counting `*args`/`**kwargs`).
     public func hasParameter(_ name: String) -> Bool {
-        guard let i = byName[name] else { return false }
-        switch parameters[i].kind {
+        let l = layout.resolved
+        guard let i = l.byName[name] else { return false }
+        switch l.parameters[i].kind {
         case .positionalOnly, .positionalOrKeyword, .keywordOnly: return true
         case .varPositional, .varKeyword: return false
         }
@@ -136,6 +172,7 @@ public struct Signature {
 
     /// `jacrev(func, argnums=0, has_aux=False)`, as Python's `inspect.signature` prints it.
     public var text: String {
+        let parameters = self.parameters
         var parts: [String] = []
         var sawStar = false
         for (i, p) in parameters.enumerated() {
@@ -159,6 +196,9 @@ public struct Signature {
     /// Matches arguments to parameters: one value per parameter, defaults filled in, `*args` as a
     /// tuple and `**kwargs` as a dict. Errors are Python's `TypeError`s.
     public func bind(_ args: CallArguments) throws -> [Value] {
+        let l = layout.resolved
+        let parameters = l.parameters, byName = l.byName, positionalCount = l.positionalCount
+        let varPositional = l.varPositional, varKeyword = l.varKeyword
         var slots = [Value?](repeating: nil, count: parameters.count)
         let given = args.positional.count
         let direct = min(given, positionalCount)
