@@ -168,6 +168,27 @@ final class FusionTests: XCTestCase {
         XCTAssertTrue(ProgramPrinter.text(program, plan: plan).contains("run as 1 fused loop"))
     }
 
+    /// Two chains that nothing outside reads, the second after a product the first does not need,
+    /// joined by one equation: one loop at the join (the Hessian's backward pass has this shape:
+    /// its chain through the first layer, then a GEMM, then the sum of the two).
+    func testIndependentChainsJoinIntoOneLoop() throws {
+        let t = TensorType(shape: [4, 6], dtype: .float32), w = TensorType(shape: [6, 6], dtype: .float32)
+        let closed = try trace(inputTypes: [t, w, t]) { xs in
+            let first = try (xs[0].unary(.tanh) * xs[2]).unary(.neg)      // chain 1: tanh, mul, neg
+            let product = try xs[0].matmul(xs[1])                         // not fusable, after chain 1
+            let second = try product.unary(.sin) * xs[2]                  // chain 2 reads the product
+            return [try first + second]                                   // the join
+        }
+        let program = try closed.program.optimized()
+        let inputs = [randomTensor([4, 6], seed: 4, dtype: .float32), randomTensor([6, 6], seed: 5, dtype: .float32),
+                      randomTensor([4, 6], seed: 6, dtype: .float32)]
+        let plan = try assertFusedAgrees(program, inputs, "joined chains")
+        XCTAssertEqual(plan.fusedLoopCount, 1, ProgramPrinter.text(program, plan: plan))
+        XCTAssertEqual(plan.fusedEquationCount, 6)
+        guard case .fused(_, _, let outputs, _)? = plan.steps.last else { return XCTFail("the loop runs last") }
+        XCTAssertEqual(outputs.count, 1, "only the sum is written out")
+    }
+
     /// A reshape of a fused value that is read outside the loop runs after the loop; one read
     /// only inside the loop is dropped.
     func testReshapesOfFusedValues() throws {

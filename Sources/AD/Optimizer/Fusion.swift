@@ -84,7 +84,8 @@ private struct FusionPlanner {
         var dtype: DType
         var members: [Int] = []
         /// False once an equation outside the group reads one of its values: later equations may
-        /// no longer join, since the loop runs at the position of its last member.
+        /// no longer join, since the loop runs at the position of its last member. Two open groups
+        /// of one shape that an equation reads both are merged into one.
         var open = true
     }
 
@@ -141,7 +142,20 @@ private struct FusionPlanner {
             if let (shape, dtype) = fusionKey(e) {
                 for r in roots where producedBy[r] >= 0 {
                     let g = producedBy[r]
-                    if groups[g].open && groups[g].shape == shape && groups[g].dtype == dtype { chosen = g; break }
+                    guard groups[g].open && groups[g].shape == shape && groups[g].dtype == dtype && g != chosen else { continue }
+                    if chosen < 0 { chosen = g; continue }
+                    // A second open group this equation reads: nothing outside either group has
+                    // read their values (nor has either read the other's), so both run as one
+                    // loop at this equation, the later group's position.
+                    let (into, from) = (min(chosen, g), max(chosen, g))
+                    for m in groups[from].members {
+                        groupOf[m] = into
+                        for o in equations[m].outputs { producedBy[o.id] = into }
+                    }
+                    groups[into].members = (groups[into].members + groups[from].members).sorted()
+                    groups[from].members = []
+                    groups[from].open = false
+                    chosen = into
                 }
                 if chosen < 0 {
                     chosen = groups.count
