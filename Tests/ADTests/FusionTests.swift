@@ -47,7 +47,8 @@ final class FusionTests: XCTestCase {
     }
 
     /// 300 random programs of elementwise equations over operands of broadcast-compatible shapes
-    /// (full, broadcast along some dimensions, scalars, with reshapes that add size-1 dimensions),
+    /// (full, broadcast along some dimensions, rows read in place, scalars, with reshapes that add
+    /// size-1 dimensions),
     /// every unary and binary float operation, comparisons and selects, some intermediates read by
     /// a reduction or returned: fused and unfused agree bit for bit.
     func testRandomElementwiseProgramsAgreeBitForBit() throws {
@@ -57,7 +58,9 @@ final class FusionTests: XCTestCase {
         var fusedLoops = 0
         for trial in 0..<300 {
             let dtype: DType = rng.next(3) == 0 ? .float64 : .float32
-            let full = [[5, 7], [3, 4, 33], [2, 3, 5, 2], [1100], [4, 300]][rng.next(5)]
+            // ([3, 16, 64], [2, 8, 3, 40] and [4, 300] are long enough for operands broadcast
+            // along all but the last dimension to be read in place as rows.)
+            let full = [[5, 7], [3, 4, 33], [2, 3, 5, 2], [1100], [4, 300], [3, 16, 64], [2, 8, 3, 40]][rng.next(7)]
             // Input shapes: the full shape, or with some dimensions 1, or fewer dimensions, or a scalar.
             let inputShapes: [Shape] = (0..<3).map { _ in
                 switch rng.next(4) {
