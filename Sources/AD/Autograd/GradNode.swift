@@ -29,7 +29,17 @@ public final class GradNode {
 
     /// PyTorch's name for the backward of the operation the user called (`TanhBackward0`,
     /// `AddmmBackward0`, `CopySlices`); the language sets it, the primitive gives a default.
-    public var name: String
+    public var name: String {
+        get {
+            if let givenName { return givenName }
+            if case .primitive(let p) = operation { return GradNode.defaultName(p) }
+            return "Backward0"
+        }
+        set { givenName = newValue }
+    }
+    /// The name set for this node (nil: the primitive's default, made when asked for, since
+    /// most nodes are never named).
+    private var givenName: String?
     /// The operation.
     public let operation: Operation
     /// Per input: where its gradient goes (nil when it does not require grad). With the saved
@@ -52,7 +62,7 @@ public final class GradNode {
     /// Creation order: a node made later has a larger serial.
     public let serial: Int
 
-    init(_ operation: Operation, inputs: [Operand], saved: [Tensor], outputs: [Tensor], name: String) {
+    init(_ operation: Operation, inputs: [Operand], saved: [Tensor], outputs: [Tensor], name: String?) {
         self.operation = operation
         var edges: [Edge?] = []
         var versions: [(TensorHandle.VersionCounter, Int)?] = []
@@ -69,7 +79,7 @@ public final class GradNode {
         self.saved = saved
         self.savedOutputs = outputs
         self.outputTypes = outputs.map(TensorType.init(of:))
-        self.name = name
+        givenName = name
         Autograd.lastSerial += 1
         serial = Autograd.lastSerial
         var bytes = 0

@@ -42,8 +42,7 @@ public enum Autograd {
             return outputs.map { .tensor($0) }
         }
         try checkGraphMemory(adding: (values + outputs).reduce(0) { $0 + $1.byteCount })
-        let node = GradNode(.primitive(primitive), inputs: operands, saved: values, outputs: outputs,
-                            name: GradNode.defaultName(primitive))
+        let node = GradNode(.primitive(primitive), inputs: operands, saved: values, outputs: outputs, name: nil)
         return wrap(outputs, node)
     }
 

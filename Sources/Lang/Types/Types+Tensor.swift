@@ -12,7 +12,7 @@ extension Interpreter {
     /// A tensor from a value: tensors as they are; numbers and (nested) lists/tuples of numbers
     /// become tensors with PyTorch's dtype inference (ints -> int64, any float -> float32, bools
     /// -> bool). An int beyond 64 bits is PyTorch's overflow error.
-    public func toOperand(_ v: Value, what: String, range: SourceRange?, dtype: DType? = nil) throws -> Operand {
+    public func toOperand(_ v: Value, what: @autoclosure () -> String, range: SourceRange?, dtype: DType? = nil) throws -> Operand {
         if case .tensor(let h) = v { return try dtype.map { try h.operand.converted(to: $0) } ?? h.operand }
         if case .instance(let i) = v, let h = i.payload as? TensorHandle { return try dtype.map { try h.operand.converted(to: $0) } ?? h.operand }
         var shape: [Int] = []
@@ -35,13 +35,13 @@ extension Interpreter {
                 throw PythonError(.ValueError, "Overflow when unpacking long long", at: range)
             case .none, .string, .dict, .set, .function, .type, .instance, .module, .namespace, .slice, .dtype, .ellipsis:
                 throw PythonError(.TypeError, "new(): invalid data type '\(x.pyType.name)'", at: range,
-                                  hint: "\(what): expected a tensor, numbers or nested lists of numbers")
+                                  hint: "\(what()): expected a tensor, numbers or nested lists of numbers")
             }
         }
         try walk(v, depth: 0)
         if tensors > 0 {
             // A list of tensors: stack them (torch.tensor refuses this; stack is what users mean).
-            let items = try leaves.map { try toOperand($0, what: what, range: range) }
+            let items = try leaves.map { try toOperand($0, what: what(), range: range) }
             return try Operand.stack(items, dim: 0)
         }
         let inferred: DType

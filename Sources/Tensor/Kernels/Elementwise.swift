@@ -10,7 +10,7 @@ extension Tensor {
     /// ```
     public static func unary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
         if !x.hasComputeType { return try unary(op, x.widened()).narrowed(to: x.dtype) }
-        let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
+        var unsupported: TensorError { TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors") }
         switch x.storage {
         case .uint8, .int8, .int16, .int32, .uint32, .float16, .bfloat16:
             preconditionFailure("storage types are widened above")
@@ -83,7 +83,7 @@ extension Tensor {
         }
         if !x.hasComputeType { return try binary(op, x.widened(), y.widened()).narrowed(to: x.dtype) }
         let out = try Shape.broadcast(x.shape, y.shape, op: op.rawValue)
-        let unsupported = TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors")
+        var unsupported: TensorError { TensorError("\(op.rawValue): not supported for \(x.dtype.torchName) tensors") }
         switch (x.storage, y.storage) {
         case (.float32(let a), .float32(let b)):
             if op == .pow, b.count == 1, let r = powByConstant(a, b[0]) {
