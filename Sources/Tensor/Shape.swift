@@ -67,6 +67,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
 
     /// NumPy/PyTorch broadcasting of two shapes, or an error naming `op` and both shapes.
     public static func broadcast(_ a: Shape, _ b: Shape, op: String) throws -> Shape {
+        if a == b { return a }
         let n = Swift.max(a.rank, b.rank)
         var out = [Int](repeating: 1, count: n)
         for i in 0..<n {

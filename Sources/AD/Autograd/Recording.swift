@@ -41,7 +41,10 @@ public enum Autograd {
               outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }
         }
-        try checkGraphMemory(adding: (values + outputs).reduce(0) { $0 + $1.byteCount })
+        var bytes = 0
+        for t in values { bytes += t.byteCount }
+        for t in outputs { bytes += t.byteCount }
+        try checkGraphMemory(adding: bytes)
         let node = GradNode(.primitive(primitive), inputs: operands, saved: values, outputs: outputs, name: nil)
         return wrap(outputs, node)
     }

@@ -45,7 +45,17 @@ public enum Eval {
     /// The result type of a call from its operands, or nil for a malformed call (the kernel's to
     /// report, with its own message).
     private static func inferred(_ primitive: Primitive, _ x: [Tensor]) -> TensorType? {
-        (try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))))?.first
+        switch primitive {
+        case .binary where x.count == 2:
+            // The common case without the general rule's arrays of types.
+            guard x[0].dtype == x[1].dtype, let s = try? Shape.broadcast(x[0].shape, x[1].shape, op: "") else { return nil }
+            return TensorType(shape: s, dtype: x[0].dtype)
+        case .dotGeneral(let dims) where x.count == 2:
+            guard x[0].dtype == x[1].dtype, let s = try? dims.resultShape(x[0].shape, x[1].shape) else { return nil }
+            return TensorType(shape: s, dtype: x[0].dtype)
+        default:
+            return (try? ShapeRules.infer(primitive, x.map(TensorType.init(of:))))?.first
+        }
     }
 
     /// The kernel of `primitive`, on the calling thread.
