@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Release builds of the runtime's modules skip the dynamic checks of exclusive access (each access
+/// to a class's stored property or a global variable: about 3% of an autograd-heavy loop in
+/// `perf`); debug builds, which the tests run, keep them.
+let uncheckedExclusivity: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Jacobi",
     platforms: [.macOS(.v13)],
@@ -30,15 +35,16 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels"),
         // C: the bytes malloc holds now (mallinfo2), for the one memory limit.
         .target(name: "CHeap", path: "Sources/CHeap"),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "CHeap", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "CHeap", .product(name: "RealModule", package: "swift-numerics")],
+                swiftSettings: uncheckedExclusivity),
         // The file readers parse untrusted bytes: their own target, compiled with the normal
         // checks whatever the kernels use (and fuzzed: make fuzz).
         .target(name: "TensorIO", dependencies: ["Tensor", "CZlib"]),
-        .target(name: "AD", dependencies: ["Tensor"]),
+        .target(name: "AD", dependencies: ["Tensor"], swiftSettings: uncheckedExclusivity),
         .target(name: "Printer", dependencies: ["Tensor", "AD"]),
-        .target(name: "NN", dependencies: ["Tensor", "AD"]),
+        .target(name: "NN", dependencies: ["Tensor", "AD"], swiftSettings: uncheckedExclusivity),
         .target(name: "Lang", dependencies: ["Tensor", "TensorIO", "AD", "NN", "Printer", "CStack", .product(name: "BigInt", package: "BigInt")],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
+                swiftSettings: [.swiftLanguageMode(.v5)] + uncheckedExclusivity),
         .target(name: "REPL", dependencies: ["Lang", "NN", "Printer", "CEditLine", "CStack"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "jacobi", dependencies: [
