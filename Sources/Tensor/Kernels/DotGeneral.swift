@@ -42,16 +42,20 @@ public struct DotDimensions: Hashable, Sendable {
     /// Whether no dimension appears twice in `a` and `b` together (without building a set: this
     /// runs for every product).
     private static func distinct(_ a: [Int], _ b: [Int]) -> Bool {
-        let all = a + b
-        for (i, d) in all.enumerated() where all[..<i].contains(d) { return false }
+        for (i, d) in a.enumerated() where a[..<i].contains(d) || b.contains(d) { return false }
+        for (i, d) in b.enumerated() where b[..<i].contains(d) { return false }
         return true
     }
 
+    /// Whether every dimension is one of `rank`.
+    private static func inRange(_ dims: [Int], _ rank: Int) -> Bool { dims.allSatisfy { $0 >= 0 && $0 < rank } }
+
     /// The result shape for operands of these shapes, or an error naming both shapes.
     public func resultShape(_ a: Shape, _ b: Shape) throws -> Shape {
+        // (Without intermediate arrays: this runs several times for every product.)
         let valid = lhsContracting.count == rhsContracting.count && lhsBatch.count == rhsBatch.count
-            && (lhsContracting + lhsBatch).allSatisfy { $0 >= 0 && $0 < a.rank }
-            && (rhsContracting + rhsBatch).allSatisfy { $0 >= 0 && $0 < b.rank }
+            && Self.inRange(lhsContracting, a.rank) && Self.inRange(lhsBatch, a.rank)
+            && Self.inRange(rhsContracting, b.rank) && Self.inRange(rhsBatch, b.rank)
             && Self.distinct(lhsContracting, lhsBatch) && Self.distinct(rhsContracting, rhsBatch)
         guard valid else { throw TensorError("dot_general: invalid dimension numbers \(self) for \(a) and \(b)") }
         for (i, j) in zip(lhsContracting, rhsContracting) where a[i] != b[j] {
@@ -60,7 +64,12 @@ public struct DotDimensions: Hashable, Sendable {
         for (i, j) in zip(lhsBatch, rhsBatch) where a[i] != b[j] {
             throw TensorError("matmul: \(a) @ \(b): batch dimensions have sizes \(a[i]) and \(b[j])")
         }
-        return Shape(lhsBatch.map { a[$0] } + lhsFree(rank: a.rank).map { a[$0] } + rhsFree(rank: b.rank).map { b[$0] })
+        var dims: [Int] = []
+        dims.reserveCapacity(a.rank + b.rank - 2 * lhsContracting.count - lhsBatch.count)
+        for i in lhsBatch { dims.append(a[i]) }
+        for d in 0..<a.rank where !lhsContracting.contains(d) && !lhsBatch.contains(d) { dims.append(a[d]) }
+        for d in 0..<b.rank where !rhsContracting.contains(d) && !rhsBatch.contains(d) { dims.append(b[d]) }
+        return Shape(dims)
     }
 }
 
