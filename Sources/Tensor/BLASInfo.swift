@@ -27,6 +27,23 @@ public enum BLASInfo {
     /// Products below this many flops run on one OpenBLAS thread.
     static let threadedFlops = 1.0e6
 
+    /// Single products below this many flops run on one OpenBLAS thread even when it has more.
+    static let singleThreadedGemmFlops = 6.0e6
+
+    /// Runs `body`, a GEMM of `flops`, on one OpenBLAS thread when it is below
+    /// `singleThreadedGemmFlops`: OpenBLAS splits every product over 262,144 multiply-adds, and for
+    /// those of a few MFLOP (a full Jacobian's, batched over its basis) the second thread gains
+    /// nothing and makes the time bimodal, as the calling thread waits for a worker that the
+    /// machine's other processes delay. Measured in docs/performance.md.
+    static func withGemmThreads<R>(forFlops flops: Double, _ body: () throws -> R) rethrows -> R {
+        guard flops < singleThreadedGemmFlops else { return try body() }
+        let threads = openblas_get_num_threads()
+        guard threads > 1 else { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(threads) }
+        return try body()
+    }
+
     /// Gives OpenBLAS its threads before a product of `flops` when they were deferred.
     ///
     /// OpenBLAS starts with one thread when the environment does not choose

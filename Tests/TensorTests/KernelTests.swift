@@ -1,4 +1,5 @@
 import XCTest
+import CBLAS
 @testable import Tensor
 
 /// Kernels against hand-computed values, broadcasting, error messages, and the BLAS check.
@@ -219,5 +220,24 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(BLASInfo.preferredCoreType(current: "Prescott", cpuFlags: ["avx2", "fma"]), "Haswell")
         XCTAssertNil(BLASInfo.preferredCoreType(current: "Zen", cpuFlags: ["avx2", "fma"]))
         XCTAssertNil(BLASInfo.preferredCoreType(current: "Prescott", cpuFlags: ["sse3"]))
+    }
+
+    /// Products of a few MFLOP run on one OpenBLAS thread (`BLASInfo.withGemmThreads`) and give
+    /// OpenBLAS its thread count back; larger ones run with it.
+    func testSmallProductsRunOnOneThreadAndRestoreTheCount() throws {
+        let saved = BLASInfo.threads
+        defer { BLASInfo.setThreads(saved) }
+        BLASInfo.setThreads(2)
+        var seen: Int32 = 0
+        BLASInfo.withGemmThreads(forFlops: 4e6) { seen = openblas_get_num_threads() }
+        XCTAssertEqual(seen, 1)
+        XCTAssertEqual(BLASInfo.threads, 2)
+        BLASInfo.withGemmThreads(forFlops: 64e6) { seen = openblas_get_num_threads() }
+        XCTAssertEqual(seen, 2)
+        var g = Generator(seed: 1)
+        let a = Tensor.randn([2048, 32], generator: &g), b = Tensor.randn([32, 32], generator: &g)
+        let c = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [1], rhsContracting: [0]))
+        XCTAssertEqual(c.shape, [2048, 32])
+        XCTAssertEqual(BLASInfo.threads, 2)
     }
 }

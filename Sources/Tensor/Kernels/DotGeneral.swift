@@ -194,13 +194,15 @@ private func gemmBatchedNow<T: KernelFloat>(_ a: [T], _ b: [T], _ g: GemmShape, 
             written = count
             return
         }
-        try a.withUnsafeBufferPointer { pa in
-            try b.withUnsafeBufferPointer { pb in
-                let lda = g.transA ? g.m : g.k, ldb = g.transB ? g.k : g.n
-                for i in 0..<g.batch {
-                    if i > 0 { try Cancellation.check() }
-                    gemm(g.transA, g.transB, g.m, g.n, g.k, pa.baseAddress! + i * g.m * g.k, lda,
-                         pb.baseAddress! + i * g.k * g.n, ldb, c.baseAddress! + i * g.m * g.n)
+        try BLASInfo.withGemmThreads(forFlops: 2 * Double(g.m) * Double(g.n) * Double(g.k)) {
+            try a.withUnsafeBufferPointer { pa in
+                try b.withUnsafeBufferPointer { pb in
+                    let lda = g.transA ? g.m : g.k, ldb = g.transB ? g.k : g.n
+                    for i in 0..<g.batch {
+                        if i > 0 { try Cancellation.check() }
+                        gemm(g.transA, g.transB, g.m, g.n, g.k, pa.baseAddress! + i * g.m * g.k, lda,
+                             pb.baseAddress! + i * g.k * g.n, ldb, c.baseAddress! + i * g.m * g.n)
+                    }
                 }
             }
         }
