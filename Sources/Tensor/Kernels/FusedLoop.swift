@@ -139,8 +139,8 @@ private struct InputReader {
         return span
     }
 
-    /// The input's offset for the loop's flat index `start` (`index` is room for the loop's rank).
-    func offset(_ loopShape: Shape, start: Int, index: UnsafeMutablePointer<Int>) -> Int {
+    /// The input's offset for the loop's flat index `start`.
+    func offset(_ loopShape: Shape, start: Int) -> Int {
         var rest = start, offset = 0
         for d in stride(from: loopShape.rank - 1, through: 0, by: -1) {
             offset += (rest % loopShape[d]) * strides[d]
@@ -233,9 +233,11 @@ private func runFused<T: KernelFloat>(_ loop: FusedLoop, _ inputs: [Tensor], _: 
 ///
 /// An operand `[B, 1, N]` of a `[B, K, N]` loop repeats one row of `N` elements `K` times. When
 /// every tile lies within one such repeat (its length a multiple of `N` dividing `K * N`), the
-/// operand's register for a tile is a pointer to that row in the input, not a copy, and operations
-/// between such rows (and one-element operands) run on one row instead of the tile. Measured on
-/// `-((x*y)*z + (x*y)*z)` with x [64,16,64], y and z [64,1,64] (docs/performance.md).
+/// operand's register for a tile is a pointer to that row in the input, not a copy, and a binary
+/// operation with it reads the row for every row of the tile (`binaryRowsRun`); other operations
+/// repeat it into the register's scratch first. Only inputs are rows: every instruction's result
+/// has the loop's shape. Measured on `-((x*y)*z + (x*y)*z)` with x [64,16,64], y and z [64,1,64]
+/// (docs/performance.md).
 private struct Tiling {
     /// Elements per tile.
     let tile: Int
@@ -355,7 +357,7 @@ private func evaluateTiles<T: KernelFloat>(_ loop: FusedLoop, _ isBool: [Bool], 
                 case .input(let i):
                     if readers[i].isFull && out < 0 { fregs[k] = floatInputs[slot[i]] + start; continue }
                     if tiling.inPlace[i] {
-                        fregs[k] = floatInputs[slot[i]] + readers[i].offset(loop.shape, start: start, index: index)
+                        fregs[k] = floatInputs[slot[i]] + readers[i].offset(loop.shape, start: start)
                         isRow[k] = true
                         continue
                     }
