@@ -38,6 +38,13 @@ public final class Stager {
         let recorded: RecordedProgram
         let plan: ExecutionPlan
         let lifted: [TensorHandle]
+        /// The plan's peak of live bytes, estimated once (`Cost.peakBytes`).
+        let peak: Int
+
+        init(recorded: RecordedProgram, plan: ExecutionPlan, lifted: [TensorHandle]) {
+            self.recorded = recorded; self.plan = plan; self.lifted = lifted
+            peak = Cost.peakBytes(plan)
+        }
     }
 
     private var cache: [Key: Entry] = [:]
@@ -52,9 +59,10 @@ public final class Stager {
     public var progress: ((Int, Int) -> Void)?
     /// Whether to cache programs (on by default).
     public var cachingEnabled = true
-    /// Called with the optimised program before it runs; throwing refuses the run
-    /// (the memory guard uses this).
-    public var beforeRun: ((Program) throws -> Void)?
+    /// Called with the optimised program and the estimated peak of live bytes of its plan
+    /// (`Cost.peakBytes`, computed once per cached program) before it runs; throwing refuses the
+    /// run (the memory guard uses this).
+    public var beforeRun: ((Program, Int) throws -> Void)?
 
     /// Creates a stager with an empty cache.
     public init() {}
@@ -101,7 +109,7 @@ public final class Stager {
         }
         let program = entry.recorded.program
         let compiled = now()
-        try beforeRun?(program)
+        try beforeRun?(program, entry.peak)
         let inputs = args + entry.lifted.map { Operand.tracked($0) }
         let tensors = try inputs.map { try $0.requireConcrete("a staged call") }
         var evaluator = Evaluator(shouldStop: shouldStop)
@@ -109,8 +117,8 @@ public final class Stager {
         let outs = try evaluator.run(entry.plan, tensors)
         last = Report(program: program, compileSeconds: hit ? 0 : compiled - start, runSeconds: now() - compiled,
                       peakBytes: evaluator.peakBytes, cacheHit: hit)
-        let name = program.equations.last.map { GradNode.defaultName($0.primitive) } ?? "CloneBackward0"
-        return try Autograd.record(program: entry.recorded, inputs: inputs, values: tensors, outputs: outs, name: name)
+        // (Named after the program's last operation when asked: `GradNode.name`.)
+        return try Autograd.record(program: entry.recorded, inputs: inputs, values: tensors, outputs: outs, name: nil)
     }
 }
 

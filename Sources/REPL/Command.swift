@@ -246,11 +246,14 @@ func formatFixed(_ x: Double, _ digits: Int) -> String {
 // MARK: - :cost and :compare
 
 extension Command {
-    /// `:cost EXPR`: FLOPs and peak memory of the optimised program, without running it.
+    /// `:cost EXPR`: FLOPs and peak memory of the optimised program as planned (fused loops
+    /// included), without running it.
     static func cost(_ d: Driver, _ arg: String) throws {
         let (program, _) = try d.interpreter.traceProgram(arg)
-        d.write("\(ProgramPrinter.formatCount(Cost.flops(program))) flops, peak memory \(formatBytes(Cost.peakBytes(program))), "
-                + "\(program.equations.count) equations (estimated from the program, nothing was run)\n")
+        let plan = ExecutionPlan(program)
+        let fused = plan.fusedLoopCount > 0 ? ", \(plan.fusedEquationCount) of them in \(plan.fusedLoopCount) fused loop(s)" : ""
+        d.write("\(ProgramPrinter.formatCount(Cost.flops(program))) flops, peak memory \(formatBytes(Cost.peakBytes(plan))), "
+                + "\(program.equations.count) equations\(fused) (estimated from the program, nothing was run)\n")
     }
 
     /// `:compare EXPR, EXPR, ...`: one row per expression with its result shape, median time,

@@ -65,6 +65,13 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
         return r
     }
 
+    /// Whether `perm` swaps the last two dimensions, of equal size, and keeps the others: a
+    /// transpose that can run in the tensor's own storage.
+    public func isSquareLastTwoSwap(_ perm: [Int]) -> Bool {
+        let r = rank
+        return r >= 2 && self[r - 1] == self[r - 2] && perm == Array(0..<(r - 2)) + [r - 1, r - 2]
+    }
+
     /// NumPy/PyTorch broadcasting of two shapes, or an error naming `op` and both shapes.
     public static func broadcast(_ a: Shape, _ b: Shape, op: String) throws -> Shape {
         if a == b { return a }

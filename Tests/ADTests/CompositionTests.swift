@@ -171,7 +171,8 @@ final class CompositionTests: XCTestCase {
         let xs = op(randomTensor([8, 3], seed: 30))
         _ = try stager.run(key: "cost", [xs]) { try vmap(jacrev(self.mlp, argnums: [0]), inDims: [0], outDims: { [0] })($0) }
         let report = stager.last!
-        XCTAssertEqual(Cost.peakBytes(report.program), report.peakBytes)
+        XCTAssertEqual(Cost.peakBytes(ExecutionPlan(report.program)), report.peakBytes)
+        XCTAssertGreaterThanOrEqual(Cost.peakBytes(report.program), report.peakBytes)
         // dot_general flops: 2 * M * N * K for the forward [8,3]x[3,5] product is among them.
         XCTAssertTrue(report.program.equations.contains { Cost.flops($0, report.program) == 2 * 8 * 5 * 3 })
     }

@@ -8,14 +8,18 @@ import Tensor
 /// read outside a loop.
 final class FusionTests: XCTestCase {
     /// Runs `program` planned both ways; asserts that the outputs are bit for bit the same and
-    /// returns the fused plan.
+    /// that `Cost.peakBytes` predicts both peaks, and returns the fused plan.
     @discardableResult
     func assertFusedAgrees(_ program: Program, _ inputs: [Tensor], _ context: String,
                            file: StaticString = #filePath, line: UInt = #line) throws -> ExecutionPlan {
         let fused = ExecutionPlan(program, fusing: true), plain = ExecutionPlan(program, fusing: false)
         var ev = Evaluator(shouldStop: { false })
         let a = try ev.run(fused, inputs)
+        // The estimates from types alone equal the peaks the evaluator measures, fused or not.
+        XCTAssertEqual(Cost.peakBytes(fused), ev.peakBytes, "\(context): fused peak estimate", file: file, line: line)
         let b = try ev.run(plain, inputs)
+        XCTAssertEqual(Cost.peakBytes(plain), ev.peakBytes, "\(context): unfused peak estimate", file: file, line: line)
+        XCTAssertEqual(Cost.peakBytes(program), ev.peakBytes, "\(context): program peak estimate", file: file, line: line)
         XCTAssertEqual(a.count, b.count, context, file: file, line: line)
         for (k, (x, y)) in zip(a, b).enumerated() {
             XCTAssertEqual(x.shape, y.shape, "\(context): output \(k)", file: file, line: line)
@@ -190,6 +194,23 @@ final class FusionTests: XCTestCase {
         XCTAssertEqual(plan.fusedEquationCount, 6)
         guard case .fused(_, _, let outputs, _)? = plan.steps.last else { return XCTFail("the loop runs last") }
         XCTAssertEqual(outputs.count, 1, "only the sum is written out")
+    }
+
+    /// `:cost`'s estimate follows the plan: fusing `tanh(w + 1) * (1 - tanh(w + 1)**2)` never
+    /// allocates its intermediates, and a square transpose at a computed value's last use reuses
+    /// its storage; the evaluator measures the same peaks.
+    func testPeakEstimatesFollowThePlan() throws {
+        let t = TensorType(shape: [64, 64], dtype: .float32)
+        let closed = try trace(inputTypes: [t]) { xs in
+            let y = try (xs[0] + xs[0].constant(1)).unary(.tanh)
+            let d = try (y * (y.constant(1) - y * y)).permuted([1, 0])
+            return [d]
+        }
+        let program = try closed.program.optimized()
+        let plan = try assertFusedAgrees(program, [randomTensor([64, 64], seed: 12, dtype: .float32)], "peaks")
+        XCTAssertLessThan(Cost.peakBytes(plan), Cost.peakBytes(program), "fusion lowers the peak")
+        let constants = program.constants.reduce(0) { $0 + $1.1.byteCount }
+        XCTAssertEqual(Cost.peakBytes(plan), 2 * 64 * 64 * 4 + constants, "the input and one result: the transpose reuses the loop's")
     }
 
     /// A reshape of a fused value that is read outside the loop runs after the loop; one read

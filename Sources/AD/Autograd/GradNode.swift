@@ -32,13 +32,15 @@ public final class GradNode {
     public var name: String {
         get {
             if let givenName { return givenName }
-            if case .primitive(let p) = operation { return GradNode.defaultName(p) }
-            return "Backward0"
+            switch operation {
+            case .primitive(let p): return GradNode.defaultName(p)
+            case .program(let r): return r.program.equations.last.map { GradNode.defaultName($0.primitive) } ?? "CloneBackward0"
+            }
         }
         set { givenName = newValue }
     }
-    /// The name set for this node (nil: the primitive's default, made when asked for, since
-    /// most nodes are never named).
+    /// The name set for this node (nil: the default of the primitive, or of a program's last
+    /// equation, made when asked for, since most nodes are never named).
     private var givenName: String?
     /// The operation.
     public let operation: Operation

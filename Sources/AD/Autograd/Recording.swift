@@ -52,7 +52,7 @@ public enum Autograd {
     /// Records a staged program that ran on `inputs` (the declared arguments, then the tracked
     /// tensors it captured) and produced `outputs`. Returns the outputs, tracked when recorded.
     public static func record(program: RecordedProgram, inputs: [Operand], values: [Tensor], outputs: [Tensor],
-                              name: String) throws -> [Operand] {
+                              name: String?) throws -> [Operand] {
         guard isEnabled, inputs.contains(where: { $0.trackedHandle?.requiresGrad == true }),
               outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }

@@ -25,21 +25,50 @@ public enum Cost {
         p.equations.reduce(0) { $0 + flops($1, p) }
     }
 
-    /// The peak of live bytes the `Evaluator` will reach on this program (inputs and constants
-    /// included), computed from the types alone, without running anything.
-    public static func peakBytes(_ p: Program) -> Int {
+    /// The peak of live bytes the `Evaluator` will reach on `plan` (inputs and constants
+    /// included), computed from the types alone, without running anything: as the evaluator
+    /// counts, a fused loop allocates only the values it writes out, and a square transpose at
+    /// the last use of a value the run computed reuses that value's storage.
+    public static func peakBytes(_ plan: ExecutionPlan) -> Int {
+        let p = plan.program
         var lastUse = [Int](repeating: -1, count: p.types.count)
-        for (i, eq) in p.equations.enumerated() { for v in eq.inputs { lastUse[v.id] = i } }
+        for (i, step) in plan.steps.enumerated() { for v in Evaluator.reads(step, p) { lastUse[v.id] = i } }
         for v in p.outputs { lastUse[v.id] = Int.max }
+        var held = [Bool](repeating: false, count: p.types.count), computed = held
+        for v in p.inputs { held[v.id] = true }
+        for (v, _) in p.constants { held[v.id] = true }
         var live = p.inputs.reduce(0) { $0 + p.type(of: $1).byteCount } + p.constants.reduce(0) { $0 + $1.1.byteCount }
         var peak = live
-        for (i, eq) in p.equations.enumerated() {
-            live += eq.outputs.reduce(0) { $0 + p.type(of: $1).byteCount }
+        for (i, step) in plan.steps.enumerated() {
+            let reads = Evaluator.reads(step, p)
+            let writes: [Var]
+            switch step {
+            case .equation(let k):
+                let eq = p.equations[k]
+                writes = eq.outputs
+                if case .transpose(let perm) = eq.primitive, lastUse[eq.inputs[0].id] == i, computed[eq.inputs[0].id],
+                   p.type(of: eq.inputs[0]).shape.isSquareLastTwoSwap(perm) {
+                    held[eq.inputs[0].id] = false
+                    live -= p.type(of: eq.inputs[0]).byteCount
+                }
+            case .fused(_, _, let outputs, _):
+                writes = outputs
+            }
+            for v in writes { held[v.id] = true; computed[v.id] = true; live += p.type(of: v).byteCount }
             peak = max(peak, live)
-            for (k, v) in eq.inputs.enumerated() where lastUse[v.id] == i && !eq.inputs[..<k].contains(v) {
+            for v in reads where lastUse[v.id] == i && held[v.id] {
+                held[v.id] = false
                 live -= p.type(of: v).byteCount
             }
         }
         return peak
+    }
+
+    /// The peak of live bytes the `Evaluator` will reach on this program planned without fusion
+    /// (inputs and constants included), computed from the types alone. A fused plan usually
+    /// peaks lower (its loops allocate no intermediates) but can peak higher, since a loop keeps
+    /// its inputs until its last member: the memory guard and `:cost` estimate the plan that runs.
+    public static func peakBytes(_ p: Program) -> Int {
+        peakBytes(ExecutionPlan(p, fusing: false))
     }
 }

@@ -42,11 +42,11 @@ public func parseByteCount(_ text: String) -> Int? {
 extension Interpreter {
     /// Installs the guard on the stager (called once at start).
     func installMemoryGuard() {
-        stager.beforeRun = { [unowned self] program in
+        stager.beforeRun = { [unowned self] _, estimated in
             // The recorded autograd graph is memory the session already holds. (Programs are
-            // checked by their estimated peak, which chunking divides; the eager checks of
-            // MemoryBudget count the rest of what the session holds.)
-            let peak = Cost.peakBytes(program) + Autograd.liveGraphBytes
+            // checked by their plan's estimated peak, which chunking divides; the eager checks
+            // of MemoryBudget count the rest of what the session holds.)
+            let peak = estimated + Autograd.liveGraphBytes
             if peak > self.memoryLimit { throw MemoryLimitExceeded(needed: peak, limit: self.memoryLimit) }
         }
     }

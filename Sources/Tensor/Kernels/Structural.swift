@@ -198,10 +198,7 @@ extension Tensor {
 
     /// Whether `perm` swaps the last two dimensions and they have the same size: the transpose
     /// can then be done in place (`transposeSquareLastTwoInPlace`).
-    public func isSquareLastTwoSwap(_ perm: [Int]) -> Bool {
-        let r = rank
-        return r >= 2 && shape[r - 1] == shape[r - 2] && perm == Array(0..<(r - 2)) + [r - 1, r - 2]
-    }
+    public func isSquareLastTwoSwap(_ perm: [Int]) -> Bool { shape.isSquareLastTwoSwap(perm) }
 
     /// `transposed(perm)` for a `perm` with `isSquareLastTwoSwap`, in this tensor's own storage
     /// (copied first if it is shared, as any write to a Swift array): no second buffer, which for
