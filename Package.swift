@@ -35,15 +35,17 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels"),
         // C: the bytes malloc holds now (mallinfo2), for the one memory limit.
         .target(name: "CHeap", path: "Sources/CHeap"),
+        // C: snprintf of one double, without Swift's CVarArg (whose first use scans conformances).
+        .target(name: "CFormat", path: "Sources/CFormat"),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "CHeap", .product(name: "RealModule", package: "swift-numerics")],
                 swiftSettings: uncheckedExclusivity),
         // The file readers parse untrusted bytes: their own target, compiled with the normal
         // checks whatever the kernels use (and fuzzed: make fuzz).
         .target(name: "TensorIO", dependencies: ["Tensor", "CZlib"]),
         .target(name: "AD", dependencies: ["Tensor"], swiftSettings: uncheckedExclusivity),
-        .target(name: "Printer", dependencies: ["Tensor", "AD"]),
+        .target(name: "Printer", dependencies: ["Tensor", "AD", "CFormat"]),
         .target(name: "NN", dependencies: ["Tensor", "AD"], swiftSettings: uncheckedExclusivity),
-        .target(name: "Lang", dependencies: ["Tensor", "TensorIO", "AD", "NN", "Printer", "CStack", .product(name: "BigInt", package: "BigInt")],
+        .target(name: "Lang", dependencies: ["Tensor", "TensorIO", "AD", "NN", "Printer", "CStack", "CFormat", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [.swiftLanguageMode(.v5)] + uncheckedExclusivity),
         .target(name: "REPL", dependencies: ["Lang", "NN", "Printer", "CEditLine", "CStack"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),

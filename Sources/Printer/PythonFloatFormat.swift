@@ -1,3 +1,4 @@
+import CFormat
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -51,13 +52,12 @@ enum PythonFloatFormat {
         return integerDigits + precision + 8
     }
 
-    /// One `snprintf` call with a `*` precision and a Double argument.
+    /// One `snprintf` call with a `*` precision and a Double argument (`CFormat`: without
+    /// `CVarArg`, whose first use scans the binary's conformances).
     private static func printf(_ format: String, _ value: Double, precision: Int, capacity: Int) -> String {
         var buffer = [CChar](repeating: 0, count: capacity)
-        let written = withVaList([Int32(clamping: precision), value]) { args in
-            buffer.withUnsafeMutableBufferPointer { out in
-                vsnprintf(out.baseAddress, out.count, format, args)
-            }
+        let written = buffer.withUnsafeMutableBufferPointer { out in
+            jc_format_double(out.baseAddress, out.count, format, Int32(clamping: precision), value)
         }
         precondition(written >= 0 && Int(written) < capacity,
                      "PythonFloatFormat: \(format) of \(value) needs \(written) bytes, had \(capacity)")

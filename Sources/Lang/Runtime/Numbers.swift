@@ -1,3 +1,4 @@
+import CFormat
 import BigInt
 #if canImport(Glibc)
 import Glibc
@@ -257,13 +258,13 @@ func pythonRound(_ x: Double, _ n: Int) -> Double {
     return (x / scale).rounded(.toNearestOrEven) * scale
 }
 
-/// `vsnprintf` with one double.
+/// `snprintf` with one double (`format` has one conversion of it, such as `%.2f`; `CFormat`).
 func cFormat(_ format: String, _ d: Double) -> String {
     var buffer = [CChar](repeating: 0, count: 512)
-    let n = withVaList([d]) { vsnprintf(&buffer, 512, format, $0) }
+    let n = jc_format_double_plain(&buffer, 512, format, d)
     if n >= 512 {
         buffer = [CChar](repeating: 0, count: Int(n) + 1)
-        _ = withVaList([d]) { vsnprintf(&buffer, Int(n) + 1, format, $0) }
+        _ = jc_format_double_plain(&buffer, Int(n) + 1, format, d)
     }
     return String(cString: buffer)
 }
