@@ -64,7 +64,16 @@ public final class GradNode {
     /// Creation order: a node made later has a larger serial.
     public let serial: Int
 
-    init(_ operation: Operation, inputs: [Operand], saved: [Tensor], outputs: [Tensor], name: String?) {
+    /// The bytes a node saving `saved` and `outputs` holds (what `Autograd.liveGraphBytes` counts).
+    static func bytes(_ saved: [Tensor], _ outputs: [Tensor]) -> Int {
+        var bytes = 0
+        for t in saved { bytes += t.byteCount }
+        for t in outputs { bytes += t.byteCount }
+        return bytes
+    }
+
+    /// A node that saves `saved` and `outputs`, which hold `bytes` (`GradNode.bytes`).
+    init(_ operation: Operation, inputs: [Operand], saved: [Tensor], outputs: [Tensor], bytes: Int, name: String?) {
         self.operation = operation
         var edges: [Edge?] = []
         var versions: [(TensorHandle.VersionCounter, Int)?] = []
@@ -84,9 +93,6 @@ public final class GradNode {
         givenName = name
         Autograd.lastSerial += 1
         serial = Autograd.lastSerial
-        var bytes = 0
-        for t in saved { bytes += t.byteCount }
-        for t in outputs { bytes += t.byteCount }
         heldBytes = bytes
         Autograd.liveGraphBytes += bytes
     }

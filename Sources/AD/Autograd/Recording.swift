@@ -41,11 +41,9 @@ public enum Autograd {
               outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }
         }
-        var bytes = 0
-        for t in values { bytes += t.byteCount }
-        for t in outputs { bytes += t.byteCount }
+        let bytes = GradNode.bytes(values, outputs)
         try checkGraphMemory(adding: bytes)
-        let node = GradNode(.primitive(primitive), inputs: operands, saved: values, outputs: outputs, name: nil)
+        let node = GradNode(.primitive(primitive), inputs: operands, saved: values, outputs: outputs, bytes: bytes, name: nil)
         return wrap(outputs, node)
     }
 
@@ -57,8 +55,9 @@ public enum Autograd {
               outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }
         }
-        try checkGraphMemory(adding: (values + outputs).reduce(0) { $0 + $1.byteCount })
-        let node = GradNode(.program(program), inputs: inputs, saved: values, outputs: outputs, name: name)
+        let bytes = GradNode.bytes(values, outputs)
+        try checkGraphMemory(adding: bytes)
+        let node = GradNode(.program(program), inputs: inputs, saved: values, outputs: outputs, bytes: bytes, name: name)
         return wrap(outputs, node)
     }
 

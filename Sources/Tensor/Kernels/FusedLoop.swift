@@ -279,12 +279,8 @@ private func evaluateTiles<T: KernelFloat>(_ loop: FusedLoop, _ isBool: [Bool], 
                                            _ slot: [Int], _ floatInputs: [UnsafePointer<T>],
                                            _ boolInputs: [UnsafePointer<Bool>], _ floatOutputs: [UnsafeMutablePointer<T>],
                                            _ boolOutputs: [UnsafeMutablePointer<Bool>]) {
-    let isBoolInput = loop.inputShapes.indices.map { i in
-        loop.instructions.indices.contains { k in
-            if case .input(i) = loop.instructions[k] { return isBool[k] }
-            return false
-        }
-    }
+    var isBoolInput = [Bool](repeating: false, count: loop.inputShapes.count)
+    for (k, ins) in loop.instructions.enumerated() { if case .input(let i) = ins { isBoolInput[i] = isBool[k] } }
     let tiling = Tiling(loop, readers, isBoolInput: isBoolInput)
     let tile = tiling.tile, row = tiling.row
     let count = loop.instructions.count
@@ -321,13 +317,12 @@ private func evaluateTiles<T: KernelFloat>(_ loop: FusedLoop, _ isBool: [Bool], 
             fregs[k] = UnsafePointer(floatScratch + k * spacing)
         }
     }
-    /// Register `r` as a whole tile: a row register is repeated into its scratch buffer.
+    /// Register `r` as a whole tile: a row register (an input's row, read in place) is repeated
+    /// into its scratch buffer.
     func whole(_ r: Int, _ len: Int) -> UnsafePointer<T> {
         guard isRow[r] else { return fregs[r] }
         let src = fregs[r], dst = floatScratch + r * spacing
-        for q in 0..<(len / row) where dst + q * row != UnsafeMutablePointer(mutating: src) {
-            (dst + q * row).update(from: src, count: row)
-        }
+        for q in 0..<(len / row) { (dst + q * row).initialize(from: src, count: row) }
         isRow[r] = false
         fregs[r] = UnsafePointer(dst)
         return fregs[r]
