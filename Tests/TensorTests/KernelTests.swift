@@ -77,6 +77,55 @@ final class KernelTests: XCTestCase {
 
     /// Products with nothing contracted (outer products, batched or not) take a loop of their own;
     /// their values are the products, and a product of -0 is +0 as BLAS's beta = 0 gives it.
+    /// Products zero C themselves and pass beta = 1 to BLAS: the same bits as BLAS with beta = 0
+    /// (which zeroes C one scalar store at a time), transposed operands and zero rows included.
+    func testProductsGiveTheBitsOfBLASWithBetaZero() throws {
+        var g = Generator(seed: 12)
+        for (m, k, n) in [(37, 19, 23), (64, 8, 32), (5, 1, 7), (130, 70, 3)] {
+            for dtype in [DType.float32, .float64] {
+                var a = Tensor.randn([m, k], dtype: dtype, generator: &g)
+                a = try Tensor.binary(.mul, a, Tensor(shape: [m, 1], float64: (0..<m).map { $0 == 2 ? 0 : 1 }).converted(to: dtype))
+                let b = Tensor.randn([k, n], dtype: dtype, generator: &g)
+                let c = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [1], rhsContracting: [0]))
+                let bt = try b.transposed([1, 0])
+                let ct = try Tensor.dotGeneral(a, bt, DotDimensions(lhsContracting: [1], rhsContracting: [1]))
+                var reference = [Double](repeating: .nan, count: m * n)
+                if dtype == .float32 {
+                    var r = [Float](repeating: .nan, count: m * n)
+                    let x = a.doubles.map(Float.init), y = b.doubles.map(Float.init)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k), 1, x, blasint(k),
+                                y, blasint(n), 0, &r, blasint(n))
+                    reference = r.map(Double.init)
+                } else {
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k), 1, a.doubles,
+                                blasint(k), b.doubles, blasint(n), 0, &reference, blasint(n))
+                }
+                XCTAssertEqual(c.doubles.map(\.bitPattern), reference.map(\.bitPattern), "\(m)x\(k)x\(n) \(dtype)")
+                XCTAssertEqual(ct.doubles.map(\.bitPattern), reference.map(\.bitPattern), "\(m)x\(k)x\(n) \(dtype), B transposed")
+            }
+        }
+    }
+
+    /// Float32 sums accumulate in double precision and round once: over adjacent dimensions
+    /// together (a full sum of [16, 64, 64] was three passes, each rounding to float32), and along
+    /// contiguous rows.
+    func testFloat32SumsRoundOnce() throws {
+        var g = Generator(seed: 13)
+        let x = Tensor.randn([16, 64, 64], generator: &g)
+        let v = x.doubles
+        let all = try Tensor.reduce(.sum, x, axes: [0, 1, 2])
+        XCTAssertEqual(all.doubles, [Double(Float(v.reduce(0, +)))])
+        let inner = try Tensor.reduce(.sum, x, axes: [1, 2])
+        XCTAssertEqual(inner.doubles, (0..<16).map { i in Double(Float(v[(i * 4096)..<((i + 1) * 4096)].reduce(0, +))) })
+        let rows = try Tensor.reduce(.sum, x, axes: [2])
+        XCTAssertEqual(rows.doubles, (0..<1024).map { r in Double(Float(v[(r * 64)..<((r + 1) * 64)].reduce(0, +))) })
+        // Dimensions that are not adjacent are summed one after the other.
+        let outer = try Tensor.reduce(.sum, x, axes: [0, 2])
+        XCTAssertEqual(outer.shape, [64])
+        let expected = (0..<64).map { j in (0..<16).map { i in v[(i * 4096 + j * 64)..<(i * 4096 + j * 64 + 64)].reduce(0, +) }.reduce(0, +) }
+        for (got, want) in zip(outer.doubles, expected) { XCTAssertEqual(got, want, accuracy: 1e-4 * max(1, abs(want))) }
+    }
+
     func testOuterProductsWithoutContraction() throws {
         let a = f32([2, 3], [1, -2, 0, 4, 0.5, -1]), b = f32([2, 2], [3, -0.0, -1, 2])
         let batched = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [], rhsContracting: [], lhsBatch: [0], rhsBatch: [0]))

@@ -106,7 +106,7 @@ extension Program {
 
 /// Whether a constant is a square identity matrix (the identity of `jacrev`/`jacfwd` after
 /// batching evaluated it).
-private func isIdentityMatrix(_ t: Tensor) -> Bool {
+func isIdentityMatrix(_ t: Tensor) -> Bool {
     guard t.rank == 2, t.shape[0] == t.shape[1], t.dtype.isFloatingPoint, t.shape[0] <= 4096 else { return false }
     let n = t.shape[0]
     for (i, v) in t.doubles.enumerated() where v != (i / n == i % n ? 1 : 0) { return false }

@@ -1,10 +1,11 @@
 /*
- * CKernels: elementwise float32 kernels with AVX2, chosen at run time.
+ * CKernels: elementwise float32 kernels with AVX2 and FMA, chosen at run time.
  *
  * Swift compiles for the baseline x86-64 (SSE2), so its vectorised tanh/exp/logistic work on two
- * doubles at a time. These C versions compute the same formulas, in the same order, on four
- * doubles at a time when the CPU has AVX2 (checked once), and return 0 otherwise so that the
- * caller uses its portable code. Results are bit-identical to Tensor/Kernels/VectorMath.swift.
+ * doubles at a time (and its fused multiply-adds are library calls). These C versions compute the
+ * same formulas, in the same order, on four doubles at a time when the CPU has AVX2 and FMA
+ * (checked once), and return 0 otherwise so that the caller uses its portable code. Results are
+ * bit-identical to Tensor/Kernels/VectorMath.swift.
  */
 #ifndef CKERNELS_H
 #define CKERNELS_H
@@ -13,11 +14,12 @@
 extern "C" {
 #endif
 
-/** Writes tanh(x[i]) to y[i] for i < n and returns 1; returns 0 (and writes nothing) without AVX2. */
+/** Writes tanh(x[i]) to y[i] for i < n and returns 1; returns 0 (and writes nothing) without AVX2
+ *  and FMA. */
 int jc_tanh_f32(const float *x, float *y, long n);
-/** Writes 1 / (1 + exp(-x[i])) to y[i]; returns 0 without AVX2. */
+/** Writes 1 / (1 + exp(-x[i])) to y[i]; returns 0 without AVX2 and FMA. */
 int jc_logistic_f32(const float *x, float *y, long n);
-/** Writes exp(x[i]) to y[i]; returns 0 without AVX2. */
+/** Writes exp(x[i]) to y[i]; returns 0 without AVX2 and FMA. */
 int jc_exp_f32(const float *x, float *y, long n);
 
 #ifdef __cplusplus

@@ -24,8 +24,29 @@ extension Tensor {
             return op == .sum && x.dtype.isInteger ? r : r.narrowed(to: x.dtype)
         }
         var t = x
-        for a in Set(axes).sorted(by: >) { t = try reduceOne(op, t, axis: a) }
+        var axes = Set(axes).sorted(by: >)
+        if op == .sum && x.dtype == .float32 && axes.count > 1 {
+            // Adjacent dimensions summed together are one dimension: one pass, one rounding to
+            // float32 at the end (the sum over [16, 64, 64] was three passes and three roundings).
+            (t, axes) = x.mergingAdjacent(axes)
+        }
+        for a in axes { t = try reduceOne(op, t, axis: a) }
         return t
+    }
+
+    /// The tensor reshaped so that each run of adjacent dimensions among `axes` (sorted from the
+    /// last) is one dimension, and the merged dimensions' indices, again from the last.
+    private func mergingAdjacent(_ axes: [Int]) -> (Tensor, [Int]) {
+        var dims: [Int] = [], merged: [Int] = []
+        var d = 0
+        while d < rank {
+            guard axes.contains(d) else { dims.append(shape[d]); d += 1; continue }
+            var size = 1
+            while d < rank && axes.contains(d) { size *= shape[d]; d += 1 }
+            merged.append(dims.count)
+            dims.append(size)
+        }
+        return (Tensor(shape: Shape(dims), storage: storage), merged.reversed())
     }
 
     private static func reduceOne(_ op: ReduceOp, _ x: Tensor, axis: Int) throws -> Tensor {
@@ -65,6 +86,11 @@ func reduceRows<T: KernelFloat, A: KernelFloat>(_ op: ReduceOp, _ a: [T], _ pre:
                 // Rows are read and accumulated through pointers advanced to their start, so the
                 // inner loops carry no overflow checks and vectorise (the order of the additions
                 // is the same: each output sums its n inputs in turn).
+                if post == 1 {
+                    // Contiguous rows: the running sums in registers, not in `buf`.
+                    for i in 0..<pre { (out.baseAddress! + i).initialize(to: T(rowSum(p.baseAddress! + i * n, n, A.self))) }
+                    return
+                }
                 let buf = UnsafeMutablePointer<A>.allocate(capacity: Swift.max(post, 1))
                 defer { buf.deallocate() }
                 for i in 0..<pre where post > 0 {
@@ -94,6 +120,25 @@ func reduceRows<T: KernelFloat, A: KernelFloat>(_ op: ReduceOp, _ a: [T], _ pre:
             }
         }
     }
+}
+
+/// The sum of `n` contiguous elements in `A`. Float32 elements go to four double-precision running
+/// sums, added at the end: the float32 result is the same as one running sum's unless that sum
+/// lies within a few units of 2^-53 of a float32 rounding boundary. Float64 elements are added in
+/// order (their result shows that order in its last bits).
+@inline(__always)
+private func rowSum<T: KernelFloat, A: KernelFloat>(_ row: UnsafePointer<T>, _ n: Int, _: A.Type) -> A {
+    var j = 0, tail: A = 0
+    if T.self == Float.self && A.self == Double.self {
+        var s0: A = 0, s1: A = 0, s2: A = 0, s3: A = 0
+        while j + 4 <= n {
+            s0 += A(row[j]); s1 += A(row[j + 1]); s2 += A(row[j + 2]); s3 += A(row[j + 3])
+            j += 4
+        }
+        tail = (s0 + s1) + (s2 + s3)
+    }
+    while j < n { tail += A(row[j]); j += 1 }
+    return tail
 }
 
 func reduceInt(_ op: ReduceOp, _ a: [Int64], _ pre: Int, _ n: Int, _ post: Int) -> [Int64] {
