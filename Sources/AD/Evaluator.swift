@@ -1,7 +1,8 @@
 import Tensor
 
 /// Runs a program on concrete tensors, equation by equation, releasing every intermediate
-/// result right after its last use. Reports the peak of live bytes.
+/// result right after its last use. At its last use a value can hold the result instead: square
+/// transposes and elementwise arithmetic write over it. Reports the peak of live bytes.
 ///
 /// ```swift
 /// var ev = Evaluator()
@@ -59,14 +60,29 @@ public struct Evaluator {
             case .equation(let k):
                 let eq = program.equations[k]
                 if case .transpose(let perm) = eq.primitive, lastUse[eq.inputs[0].id] == i,
-                   computedHere[eq.inputs[0].id], var t = env[eq.inputs[0].id], t.isSquareLastTwoSwap(perm) {
+                   computedHere[eq.inputs[0].id], env[eq.inputs[0].id]?.isSquareLastTwoSwap(perm) == true {
                     // The last use of a value this run computed (so, but for a view of it that
                     // is still live, its storage's only reference): transposed in its own
                     // storage, no second buffer. A shared storage is copied first, as any write.
-                    env[eq.inputs[0].id] = nil
+                    var t = Self.take(&env[eq.inputs[0].id])
                     live -= t.byteCount
                     t.transposeSquareLastTwoInPlace()
                     outs = [t]
+                } else if case .binary(let op) = eq.primitive,
+                          let s = Self.inPlaceOperand(eq, step: i, lastUse: lastUse, computed: computedHere, program),
+                          env[eq.inputs[s].id] != nil {
+                    // The same for an elementwise operation: its result written over the operand
+                    // that has the result's type (the other one broadcast, or the same value).
+                    let v = eq.inputs[s], w = eq.inputs[1 - s]
+                    var t = Self.take(&env[v.id])
+                    live -= t.byteCount
+                    let other = w == v ? nil : env[w.id]!
+                    if Tensor.binary(op, into: &t, other: other, targetIsLeft: s == 0) {
+                        outs = [t]
+                    } else {
+                        let operands = s == 0 ? [t, other ?? t] : [other ?? t, t]
+                        outs = try Eval.apply(eq.primitive, operands, result: program.type(of: eq.outputs[0]))
+                    }
                 } else {
                     outs = try Eval.apply(eq.primitive, reads.map { env[$0.id]! }, result: program.type(of: eq.outputs[0]))
                 }
@@ -92,6 +108,35 @@ public struct Evaluator {
             }
         }
         return program.outputs.map { env[$0.id]! }
+    }
+
+    /// For an elementwise arithmetic equation at step `i`, the operand (0 or 1) whose storage its
+    /// result is written over (`Tensor.binary(_:into:other:targetIsLeft:)`): a float value this
+    /// run computed, read for the last time, of the result's shape and dtype. Nil otherwise.
+    /// (`Cost.peakBytes` counts the same.)
+    static func inPlaceOperand(_ eq: Equation, step i: Int, lastUse: [Int], computed: [Bool], _ program: Program) -> Int? {
+        guard case .binary(let op) = eq.primitive else { return nil }
+        switch op {
+        case .add, .sub, .mul, .div, .max, .min: break
+        case .pow, .remainder, .and, .or, .xor: return nil
+        }
+        let out = program.type(of: eq.outputs[0])
+        guard out.dtype == .float32 || out.dtype == .float64, out.shape.elementCount > 0 else { return nil }
+        for s in 0..<2 {
+            let v = eq.inputs[s]
+            if lastUse[v.id] == i, computed[v.id], program.type(of: v) == out { return s }
+        }
+        return nil
+    }
+
+    /// The tensor in `slot`, moved out (the slot left nil) so that the caller holds its storage's
+    /// only reference. (`if var t = env[i]` followed by `env[i] = nil` kept a second reference
+    /// alive in release builds, and the write that followed copied the whole buffer: 64-128 MB
+    /// for a large `vmap(jacfwd)`.)
+    static func take(_ slot: inout Tensor?) -> Tensor {
+        var moved: Tensor? = nil
+        swap(&moved, &slot)
+        return moved!
     }
 
     /// The variables a step reads.

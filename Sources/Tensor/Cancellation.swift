@@ -52,20 +52,35 @@ extension Cancellation {
     /// let c = try Cancellation.runInterruptibly { hugeProduct(a, b) }
     /// ```
     public static func runInterruptibly<R>(_ body: @escaping @Sendable () throws -> R) throws -> R {
-        let box = WorkerResult<R>()
+        let box = WorkerResult<R>(body)
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global(qos: .userInitiated).async {
-            box.value = Result { try body() }
+            box.run()
             done.signal()
         }
         while done.wait(timeout: .now() + .milliseconds(10)) == .timedOut {
             if shouldStop() { throw Interrupted() }
         }
-        return try box.value!.get()
+        // Moved out of the box: the dispatched block, which the worker may release a little
+        // later, must not keep a second reference to the result (the evaluator then writes over
+        // it in place, and a second reference would make that write copy it).
+        let result = box.value!
+        box.value = nil
+        return try result.get()
     }
 }
 
-/// The result of a worker's call, handed back through `runInterruptibly`'s semaphore.
+/// A worker's call and its result, handed back through `runInterruptibly`'s semaphore.
 private final class WorkerResult<R>: @unchecked Sendable {
+    private var body: (@Sendable () throws -> R)?
     var value: Result<R, Error>?
+
+    init(_ body: @escaping @Sendable () throws -> R) { self.body = body }
+
+    /// Calls the body once and drops it (and what it captured, the operands) before returning.
+    func run() {
+        let result = Result { try body!() }
+        body = nil
+        value = result
+    }
 }

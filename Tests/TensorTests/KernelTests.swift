@@ -126,6 +126,57 @@ final class KernelTests: XCTestCase {
         for (got, want) in zip(outer.doubles, expected) { XCTAssertEqual(got, want, accuracy: 1e-4 * max(1, abs(want))) }
     }
 
+    /// `binary(_:into:other:targetIsLeft:)` gives `binary`'s values, written over the target's own
+    /// storage when it holds the only reference (and copies it when it does not).
+    func testBinaryIntoTheOperandsStorage() throws {
+        func address(_ t: Tensor) -> UnsafeRawPointer? {
+            switch t.storage {
+            case .float32(let a): return a.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            case .float64(let a): return a.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            default: return nil
+            }
+        }
+        var g = Generator(seed: 14)
+        for dtype in [DType.float32, .float64] {
+            for (op, otherShape) in [(BinaryOp.mul, Shape([4, 1, 6])), (.sub, [6]), (.div, []), (.add, [4, 5, 6]),
+                                     (.max, [1, 5, 1]), (.min, [4, 5, 6])] {
+                for left in [true, false] {
+                    var t = Tensor.randn([4, 5, 6], dtype: dtype, generator: &g)
+                    let o = Tensor.randn(otherShape, dtype: dtype, generator: &g)
+                    let expected = try left ? Tensor.binary(op, t, o) : Tensor.binary(op, o, t)
+                    let before = address(t)
+                    XCTAssertTrue(Tensor.binary(op, into: &t, other: o, targetIsLeft: left))
+                    XCTAssertEqual(t.doubles.map(\.bitPattern), expected.doubles.map(\.bitPattern), "\(op) \(otherShape) \(left)")
+                    XCTAssertEqual(address(t), before, "\(op) \(dtype): written in place")
+                }
+            }
+            var x = Tensor.randn([3, 7], dtype: dtype, generator: &g)
+            let square = try Tensor.binary(.mul, x, x)
+            let kept = x   // a second reference: the write copies, the kept tensor is unchanged
+            XCTAssertTrue(Tensor.binary(.mul, into: &x, other: nil, targetIsLeft: true))
+            XCTAssertEqual(x.doubles, square.doubles)
+            XCTAssertNotEqual(address(x), address(kept))
+            XCTAssertNotEqual(kept.doubles, square.doubles)
+            XCTAssertFalse(Tensor.binary(.pow, into: &x, other: nil, targetIsLeft: true))
+            XCTAssertFalse(Tensor.binary(.add, into: &x, other: Tensor.randn([4, 3, 7], dtype: dtype, generator: &g), targetIsLeft: true),
+                           "the other operand must broadcast to the target's shape")
+        }
+    }
+
+    /// A worker's result comes back as the only reference to its storage (the dispatched block,
+    /// which the worker releases a little later, holds nothing), so the evaluator's in-place
+    /// writes that follow do not copy it.
+    func testInterruptibleResultsAreUniquelyReferenced() throws {
+        var copies = 0
+        for _ in 0..<200 {
+            var r = try Cancellation.runInterruptibly { [Float](repeating: 1, count: 4096) }
+            let before = r.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+            let after = r.withUnsafeMutableBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+            if before != after { copies += 1 }
+        }
+        XCTAssertEqual(copies, 0, "writes copied the worker's result")
+    }
+
     func testOuterProductsWithoutContraction() throws {
         let a = f32([2, 3], [1, -2, 0, 4, 0.5, -1]), b = f32([2, 2], [3, -0.0, -1, 2])
         let batched = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [], rhsContracting: [], lhsBatch: [0], rhsBatch: [0]))

@@ -27,8 +27,9 @@ public enum Cost {
 
     /// The peak of live bytes the `Evaluator` will reach on `plan` (inputs and constants
     /// included), computed from the types alone, without running anything: as the evaluator
-    /// counts, a fused loop allocates only the values it writes out, and a square transpose at
-    /// the last use of a value the run computed reuses that value's storage.
+    /// counts, a fused loop allocates only the values it writes out, and a square transpose or an
+    /// elementwise arithmetic equation at the last use of a value the run computed reuses that
+    /// value's storage (`Evaluator.inPlaceOperand`).
     public static func peakBytes(_ plan: ExecutionPlan) -> Int {
         let p = plan.program
         var lastUse = [Int](repeating: -1, count: p.types.count)
@@ -50,6 +51,9 @@ public enum Cost {
                    p.type(of: eq.inputs[0]).shape.isSquareLastTwoSwap(perm) {
                     held[eq.inputs[0].id] = false
                     live -= p.type(of: eq.inputs[0]).byteCount
+                } else if let s = Evaluator.inPlaceOperand(eq, step: i, lastUse: lastUse, computed: computed, p) {
+                    held[eq.inputs[s].id] = false
+                    live -= p.type(of: eq.inputs[s]).byteCount
                 }
             case .fused(_, _, let outputs, _):
                 writes = outputs

@@ -148,6 +148,67 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// `binary(op, x, y)` written over the elements of `target`, the operand with the result's
+    /// shape (`x` when `targetIsLeft`, else `y`; `other` is the one that broadcasts, nil when it is
+    /// `target` itself, as in `x * x`): the same values, no second buffer. For float32/float64
+    /// `add`, `sub`, `mul`, `div`, `max`, `min`; returns false (and leaves `target` as it was) for
+    /// anything else. The caller gives up its other references first (the evaluator at a value's
+    /// last use): a storage shared with another tensor is copied before it is written, as any write.
+    public static func binary(_ op: BinaryOp, into target: inout Tensor, other: Tensor?, targetIsLeft: Bool) -> Bool {
+        // (Not `other ?? target`: a second reference to target's storage would make the write copy it.)
+        let otherShape = other?.shape ?? target.shape
+        guard other == nil || other!.dtype == target.dtype,
+              op == .add || op == .sub || op == .mul || op == .div || op == .max || op == .min,
+              target.elementCount > 0, (try? Shape.broadcast(target.shape, otherShape, op: "")) == target.shape else { return false }
+        switch target.storage {
+        case .float32(var a):
+            let shared: [Float]? = other.flatMap { if case .float32(let v) = $0.storage { return v }; return nil }
+            guard other == nil || shared != nil else { return false }
+            target.storage = .float32([])
+            a.withUnsafeMutableBufferPointer { pa in
+                floatZipInPlace(op, pa.baseAddress!, shared, otherShape, target.shape, targetIsLeft)
+            }
+            target.storage = .float32(a)
+        case .float64(var a):
+            let shared: [Double]? = other.flatMap { if case .float64(let v) = $0.storage { return v }; return nil }
+            guard other == nil || shared != nil else { return false }
+            target.storage = .float64([])
+            a.withUnsafeMutableBufferPointer { pa in
+                floatZipInPlace(op, pa.baseAddress!, shared, otherShape, target.shape, targetIsLeft)
+            }
+            target.storage = .float64(a)
+        case .uint8, .int8, .int16, .int32, .uint32, .int64, .float16, .bfloat16, .bool:
+            return false
+        }
+        return true
+    }
+}
+
+/// `t = op(t, b)` (or `op(b, t)`), the values of `floatBinary`; `b` nil: `op(t, t)`.
+private func floatZipInPlace<T: KernelFloat>(_ op: BinaryOp, _ t: UnsafeMutablePointer<T>, _ b: [T]?, _ sb: Shape,
+                                             _ out: Shape, _ targetIsLeft: Bool) {
+    @inline(__always) func run(_ f: (T, T) -> T) {
+        guard let b else {
+            for i in 0..<out.elementCount { t[i] = f(t[i], t[i]) }
+            return
+        }
+        b.withUnsafeBufferPointer { pb in
+            if targetIsLeft { zipRowsInPlace(t, pb.baseAddress!, sb, pb.count, out: out, f) }
+            else { zipRowsInPlace(t, pb.baseAddress!, sb, pb.count, out: out) { x, y in f(y, x) } }
+        }
+    }
+    switch op {
+    case .add: run { $0 + $1 }
+    case .sub: run { $0 - $1 }
+    case .mul: run { $0 * $1 }
+    case .div: run { $0 / $1 }
+    case .max: run { FloatScalar.maximum($0, $1) }
+    case .min: run { FloatScalar.minimum($0, $1) }
+    case .pow, .remainder, .and, .or, .xor: preconditionFailure("checked by Tensor.binary(_:into:other:targetIsLeft:)")
+    }
+}
+
 func floatBinary<T: KernelFloat>(_ op: BinaryOp, _ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape,
                                  _ out: Shape) throws -> [T] {
     switch op {

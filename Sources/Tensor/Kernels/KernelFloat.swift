@@ -47,15 +47,27 @@ func broadcastZip<T, U>(_ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape, out: Shape
         count = n
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
+                if n > 0 { zipRows(pa.baseAddress!, sa, pa.count, pb.baseAddress!, sb, pb.count, into: o.baseAddress!, out: out, f) }
+            }
+        }
+    }
+}
+
+/// `o[i] = f(a[i], b[i])` over two broadcast-compatible operands of `count` elements each, for
+/// the `out.elementCount > 0` elements of the result (`o` is neither operand).
+@inline(__always)
+func zipRows<T, U>(_ pa: UnsafePointer<T>, _ sa: Shape, _ countA: Int, _ pb: UnsafePointer<T>, _ sb: Shape, _ countB: Int,
+                   into o: UnsafeMutablePointer<U>, out: Shape, _ f: (T, T) -> U) {
+                let n = out.elementCount
                 if sa == sb {
-                    for i in 0..<n { o[i] = f(pa[i], pb[i]) }
-                } else if pb.count == 1 {
+                    for i in 0..<n { (o + i).initialize(to: f(pa[i], pb[i])) }
+                } else if countB == 1 {
                     let y = pb[0]
-                    for i in 0..<n { o[i] = f(pa[i], y) }
-                } else if pa.count == 1 {
+                    for i in 0..<n { (o + i).initialize(to: f(pa[i], y)) }
+                } else if countA == 1 {
                     let x = pa[0]
-                    for i in 0..<n { o[i] = f(x, pb[i]) }
-                } else if n > 0 {
+                    for i in 0..<n { (o + i).initialize(to: f(x, pb[i])) }
+                } else {
                     // The loop over rows is written out here (not through a closure) so that `f`
                     // is inlined, and each row is read and written through pointers advanced to
                     // its start, so that the inner loops carry no overflow checks and vectorise.
@@ -69,7 +81,7 @@ func broadcastZip<T, U>(_ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape, out: Shape
                     index.initialize(repeating: 0, count: r)
                     defer { index.deallocate() }
                     var offA = 0, offB = 0, base = 0
-                    let oBase = o.baseAddress!, aBase = pa.baseAddress!, bBase = pb.baseAddress!
+                    let oBase = o, aBase = pa, bBase = pb
                     while base < n {
                         let ro = oBase + base, ra = aBase + offA, rb = bBase + offB
                         if ia1 == 1 && ib1 == 1 {
@@ -96,6 +108,49 @@ func broadcastZip<T, U>(_ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape, out: Shape
                         }
                     }
                 }
+}
+
+/// `t[i] = f(t[i], b[i])` over the `out.elementCount > 0` elements of `t`, which has the result's
+/// shape, with `b` broadcast: `zipRows` written over one of its operands. Each element is read
+/// once, just before it is written, through the same pointer, so the loops vectorise (two
+/// pointers to one buffer would fail the compiler's overlap check and run one element at a time).
+@inline(__always)
+func zipRowsInPlace<T>(_ t: UnsafeMutablePointer<T>, _ pb: UnsafePointer<T>, _ sb: Shape, _ countB: Int, out: Shape,
+                       _ f: (T, T) -> T) {
+    let n = out.elementCount
+    if sb == out {
+        for i in 0..<n { t[i] = f(t[i], pb[i]) }
+    } else if countB == 1 {
+        let y = pb[0]
+        for i in 0..<n { t[i] = f(t[i], y) }
+    } else {
+        let loop = BroadcastLoop(outShape: out, operands: [sb])
+        let r = out.rank, inner = out[r - 1]
+        let stB = loop.strides[0], ib1 = stB[r - 1]
+        let index = UnsafeMutablePointer<Int>.allocate(capacity: r)
+        index.initialize(repeating: 0, count: r)
+        defer { index.deallocate() }
+        var offB = 0, base = 0
+        while base < n {
+            let rt = t + base, rb = pb + offB
+            if ib1 == 1 {
+                for j in 0..<inner { rt[j] = f(rt[j], rb[j]) }
+            } else if ib1 == 0 {
+                let y = rb[0]
+                for j in 0..<inner { rt[j] = f(rt[j], y) }
+            } else {
+                var ib = 0
+                for j in 0..<inner { rt[j] = f(rt[j], rb[ib]); ib &+= ib1 }
+            }
+            base += inner
+            var d = r - 2
+            while d >= 0 {
+                index[d] += 1
+                offB += stB[d]
+                if index[d] < out[d] { break }
+                offB -= stB[d] * out[d]
+                index[d] = 0
+                d -= 1
             }
         }
     }
