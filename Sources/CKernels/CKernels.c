@@ -201,3 +201,41 @@ int jc_tanh_f32(const float *x, float *y, long n) { (void)x; (void)y; (void)n; r
 int jc_logistic_f32(const float *x, float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 int jc_exp_f32(const float *x, float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 #endif
+
+/* ---- in-place transposes ---------------------------------------------------------------- */
+
+/* One n x n matrix: 4 x 4 tiles with SSE (baseline x86-64), a tile and its mirror swapped in
+ * registers; the rows and columns past the last multiple of 4 (and everything elsewhere) by
+ * scalar swaps. A transpose moves values and computes nothing, so the result is exact. */
+static void transpose_square(float *a, long n) {
+    long n4 = 0;
+#ifdef JC_X86
+    n4 = n & ~3L;
+    for (long i = 0; i < n4; i += 4) {
+        float *d = a + i * n + i;
+        __m128 r0 = _mm_loadu_ps(d), r1 = _mm_loadu_ps(d + n), r2 = _mm_loadu_ps(d + 2 * n), r3 = _mm_loadu_ps(d + 3 * n);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_storeu_ps(d, r0); _mm_storeu_ps(d + n, r1); _mm_storeu_ps(d + 2 * n, r2); _mm_storeu_ps(d + 3 * n, r3);
+        for (long j = i + 4; j < n4; j += 4) {
+            float *u = a + i * n + j, *l = a + j * n + i;
+            __m128 u0 = _mm_loadu_ps(u), u1 = _mm_loadu_ps(u + n), u2 = _mm_loadu_ps(u + 2 * n), u3 = _mm_loadu_ps(u + 3 * n);
+            __m128 l0 = _mm_loadu_ps(l), l1 = _mm_loadu_ps(l + n), l2 = _mm_loadu_ps(l + 2 * n), l3 = _mm_loadu_ps(l + 3 * n);
+            _MM_TRANSPOSE4_PS(u0, u1, u2, u3);
+            _MM_TRANSPOSE4_PS(l0, l1, l2, l3);
+            _mm_storeu_ps(l, u0); _mm_storeu_ps(l + n, u1); _mm_storeu_ps(l + 2 * n, u2); _mm_storeu_ps(l + 3 * n, u3);
+            _mm_storeu_ps(u, l0); _mm_storeu_ps(u + n, l1); _mm_storeu_ps(u + 2 * n, l2); _mm_storeu_ps(u + 3 * n, l3);
+        }
+    }
+#endif
+    for (long i = 0; i < n; i++) {
+        for (long j = i < n4 ? n4 : i + 1; j < n; j++) {
+            float t = a[i * n + j];
+            a[i * n + j] = a[j * n + i];
+            a[j * n + i] = t;
+        }
+    }
+}
+
+void jc_transpose_square_f32(float *p, long n, long count) {
+    for (long m = 0; m < count; m++) transpose_square(p + m * n * n, n);
+}

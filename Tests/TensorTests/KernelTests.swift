@@ -177,6 +177,21 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(copies, 0, "writes copied the worker's result")
     }
 
+    /// Square transposes in place (float32 by 4 x 4 SSE tiles and scalar edges) equal the
+    /// out-of-place transpose, for sizes that are and are not multiples of 4.
+    func testSquareTransposesInPlace() throws {
+        var g = Generator(seed: 15)
+        for dtype in [DType.float32, .float64] {
+            for n in [1, 2, 3, 4, 5, 7, 8, 13, 16, 64] {
+                var t = Tensor.randn([3, n, n], dtype: dtype, generator: &g)
+                let expected = try t.transposed([0, 2, 1])
+                t.transposeSquareLastTwoInPlace()
+                XCTAssertEqual(t.shape, [3, n, n])
+                XCTAssertEqual(t.doubles, expected.doubles, "\(dtype) n = \(n)")
+            }
+        }
+    }
+
     func testOuterProductsWithoutContraction() throws {
         let a = f32([2, 3], [1, -2, 0, 4, 0.5, -1]), b = f32([2, 2], [3, -0.0, -1, 2])
         let batched = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [], rhsContracting: [], lhsBatch: [0], rhsBatch: [0]))

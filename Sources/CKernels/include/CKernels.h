@@ -21,6 +21,8 @@ int jc_tanh_f32(const float *x, float *y, long n);
 int jc_logistic_f32(const float *x, float *y, long n);
 /** Writes exp(x[i]) to y[i]; returns 0 without AVX2 and FMA. */
 int jc_exp_f32(const float *x, float *y, long n);
+/** Transposes `count` contiguous n x n float32 matrices in place (4 x 4 SSE tiles on x86-64). */
+void jc_transpose_square_f32(float *p, long n, long count);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
 // Structural kernels: every one of them is a strided copy (or its scatter dual).
+import CKernels
 
 // MARK: - Strided copy
 
@@ -202,7 +203,8 @@ extension Tensor {
 
     /// `transposed(perm)` for a `perm` with `isSquareLastTwoSwap`, in this tensor's own storage
     /// (copied first if it is shared, as any write to a Swift array): no second buffer, which for
-    /// the last transpose of a large `vmap(jacfwd)` is 64 MB and its page faults.
+    /// the last transpose of a large `vmap(jacfwd)` is 64 MB and its page faults. Float32 goes
+    /// through `jc_transpose_square_f32` (4 x 4 SSE tiles: 0.126 -> 0.03 ms for [64, 64, 64]).
     public mutating func transposeSquareLastTwoInPlace() {
         let n = shape[rank - 1]
         guard n > 1, elementCount > 0 else { return }
@@ -240,7 +242,10 @@ extension Tensor {
         case .int64(var a): storage = .bool([]); swapAll(&a); storage = .int64(a)
         case .float16(var a): storage = .bool([]); swapAll(&a); storage = .float16(a)
         case .bfloat16(var a): storage = .bool([]); swapAll(&a); storage = .bfloat16(a)
-        case .float32(var a): storage = .bool([]); swapAll(&a); storage = .float32(a)
+        case .float32(var a):
+            storage = .bool([])
+            a.withUnsafeMutableBufferPointer { jc_transpose_square_f32($0.baseAddress!, n, matrices) }
+            storage = .float32(a)
         case .float64(var a): storage = .bool([]); swapAll(&a); storage = .float64(a)
         }
         var dims = shape.dims
