@@ -52,7 +52,7 @@ public final class Driver {
     /// Colour escapes only on a terminal that can show them: stdout a tty, `NO_COLOR` unset
     /// (no-color.org), and `TERM` neither `dumb` nor unset.
     static func colorWanted(stdoutIsTerminal: Bool = isatty(1) != 0,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+                            environment: Environment = .process) -> Bool {
         guard stdoutIsTerminal, environment["NO_COLOR"] == nil, let term = environment["TERM"] else { return false }
         return !term.isEmpty && term != "dumb"
     }
@@ -313,18 +313,18 @@ public enum Terminal {
 
     /// The width to print for: the terminal's (stdout's, or stderr's when stdout is
     /// redirected), else `COLUMNS`, else 80.
-    public static func columns(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+    public static func columns(environment: Environment = .process) -> Int {
         size(\.ws_col, else: "COLUMNS", 80, environment)
     }
 
     /// The terminal's height in lines (stdout's, else stderr's), else `LINES`, else 24.
-    public static func rows(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+    public static func rows(environment: Environment = .process) -> Int {
         size(\.ws_row, else: "LINES", 24, environment)
     }
 
     /// One dimension of the terminal (stdout's, else stderr's), else the variable, else the default.
     private static func size(_ dimension: KeyPath<winsize, UInt16>, else variable: String, _ fallback: Int,
-                             _ environment: [String: String]) -> Int {
+                             _ environment: Environment) -> Int {
         for fd: Int32 in [1, 2] where isatty(fd) != 0 {
             var size = winsize()
             if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size[keyPath: dimension] > 0 { return Int(size[keyPath: dimension]) }

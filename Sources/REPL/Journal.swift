@@ -22,7 +22,7 @@ final class Journal {
     private var file: UnsafeMutablePointer<FILE>?
 
     /// `$XDG_STATE_HOME/jacobi` when set to an absolute path, else `~/.local/state/jacobi`.
-    static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    static func defaultDirectory(environment: Environment = .process) -> String {
         if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
             return (state.hasSuffix("/") ? String(state.dropLast()) : state) + "/jacobi"
         }

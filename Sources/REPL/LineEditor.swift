@@ -294,7 +294,7 @@ public final class LineEditor {
     /// // "/tmp/s/jacobi/history"
     /// ```
     public static func defaultHistoryPath(
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: Environment = .process
     ) -> String {
         Journal.defaultDirectory(environment: environment) + "/history"
     }

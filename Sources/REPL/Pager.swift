@@ -14,7 +14,7 @@ import Glibc
 /// ```
 enum Pager {
     /// The shell command of the pager, or nil for none.
-    static func command(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    static func command(environment: Environment = .process) -> String? {
         if let pager = environment["PAGER"] {
             let trimmed = pager.trimmingCharacters(in: .whitespaces)
             return trimmed.isEmpty || trimmed == "cat" ? nil : trimmed

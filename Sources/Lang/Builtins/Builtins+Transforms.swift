@@ -143,6 +143,12 @@ extension Interpreter {
 
     /// The cache key of `transform(f)`: the transform with its settings and `f`'s own key (a
     /// transformed function's structure, or the identity of a `def`, lambda or module).
+    /// `0,2` for a cache key. (Not `"\(argnums)"`: an array's description goes through dynamic
+    /// casts whose first use scans the binary's conformance records, 0.3 ms of the first Jacobian.)
+    func keyText(_ xs: [Int]) -> String { xs.map(String.init).joined(separator: ",") }
+    /// `4` or `None` for a cache key.
+    func keyText(_ x: Int?) -> String { x.map(String.init) ?? "None" }
+
     func transformKey(_ description: String, _ f: Value) -> AnyHashable {
         let inner: AnyHashable
         switch f {
@@ -213,7 +219,7 @@ extension Interpreter {
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: name, range: a.range)
         let hasAux = try a.bool("has_aux")
         let summary = "\(name)(\(functionName(f)), argnums=\(repr(a.value("argnums") ?? .int(0))))"
-        let key = transformKey("\(name) argnums=\(argnums) aux=\(hasAux)", f)
+        let key = transformKey("\(name) argnums=\(keyText(argnums)) aux=\(hasAux)", f)
         let fn = Function(name: name, summary: summary) { args, interp in
             let (flat, resolved, leaves, box, g) = try interp.prepareDifferentiation(f, args, argnums: argnums, hasAux: hasAux, name: name)
             let outs = try interp.staged(key, flat, box: box,
@@ -240,7 +246,7 @@ extension Interpreter {
         let chunk = forward ? nil : try a.optionalInt("chunk_size")
         if let chunk, chunk <= 0 { throw a.fail("chunk_size must be positive, got \(chunk)") }
         let summary = "\(name)(\(functionName(f))\(a.value("argnums").map { ", argnums=\(repr($0))" } ?? ""))"
-        let key = transformKey("\(name) argnums=\(argnums) aux=\(hasAux) chunk=\(String(describing: chunk))", f)
+        let key = transformKey("\(name) argnums=\(keyText(argnums)) aux=\(hasAux) chunk=\(keyText(chunk))", f)
         let fn = Function(name: name, summary: summary) { args, interp in
             let (flat, resolved, leaves, box, g) = try interp.prepareDifferentiation(f, args, argnums: argnums, hasAux: hasAux, name: name)
             let body = forward ? AD.jacfwd(g, argnums: leaves, aux: { box.auxLeaves })
@@ -278,7 +284,7 @@ extension Interpreter {
             return try call(h, CallArguments(inputs, range: a.range), range: a.range)
         }
         let (argnums, single) = try parseArgnums(a.value("argnums"), name: "hessian", range: a.range)
-        let key = transformKey("hessian argnums=\(argnums)", f)
+        let key = transformKey("hessian argnums=\(keyText(argnums))", f)
         let fn = Function(name: "hessian", summary: "hessian(\(functionName(f)))") { args, interp in
             let flat = FlatArguments(args.positional)
             let (resolved, leaves) = try interp.diffLeaves(argnums, flat, name: "hessian", range: args.range)
@@ -314,7 +320,7 @@ extension Interpreter {
         let outDims = a.value("out_dims") ?? .int(0)
         let chunk = try a.optionalInt("chunk_size")
         if let chunk, chunk <= 0 { throw a.fail("chunk_size must be positive, got \(chunk)") }
-        let key = transformKey("vmap in=\(repr(inDims)) out=\(repr(outDims)) chunk=\(String(describing: chunk))", f)
+        let key = transformKey("vmap in=\(repr(inDims)) out=\(repr(outDims)) chunk=\(keyText(chunk))", f)
         let fn = Function(name: "vmap", summary: "vmap(\(functionName(f)))") { args, interp in
             let flat = FlatArguments(args.positional)
             let leafDims = try interp.expandDims(inDims, over: flat, range: args.range)

@@ -27,7 +27,19 @@ struct PythonRandom {
         gaussNext = nil
     }
 
-    init(seed: Int) { self.init(seed: BigInt(seed)) }
+    /// `init(seed: BigInt(seed))` without BigInt's generic initialiser, whose first use checks
+    /// conformances by scanning the binary's records (0.2 ms of every start: the interpreter seeds
+    /// its generator at creation).
+    init(seed: Int) {
+        var key: [UInt32] = []
+        var n = seed.magnitude
+        repeat {
+            key.append(UInt32(truncatingIfNeeded: n & 0xFFFF_FFFF))
+            n >>= 32
+        } while n > 0
+        engine = MersenneTwister(key: key)
+        gaussNext = nil
+    }
 
     /// The next 32 random bits.
     mutating func next32() -> UInt32 {
