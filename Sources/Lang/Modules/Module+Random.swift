@@ -16,27 +16,22 @@ struct PythonRandom {
     var gaussNext: Double?
 
     /// Seeded with a non-negative integer, as `random.seed(n)`.
-    init(seed: BigInt) {
-        var key: [UInt32] = []
-        var n = seed.magnitude
-        repeat {
-            key.append(UInt32(truncatingIfNeeded: n & 0xFFFF_FFFF))
-            n >>= 32
-        } while n > 0
-        engine = MersenneTwister(key: key)
-        gaussNext = nil
-    }
+    init(seed: BigInt) { self.init(words: Array(seed.magnitude.words)) }
 
-    /// `init(seed: BigInt(seed))` without BigInt's generic initialiser, whose first use checks
-    /// conformances by scanning the binary's records (0.2 ms of every start: the interpreter seeds
-    /// its generator at creation).
-    init(seed: Int) {
+    /// The same without BigInt's generic initialiser, whose first use checks conformances by
+    /// scanning the binary's records (0.2 ms of every start: the interpreter seeds its generator
+    /// when it is created).
+    init(seed: Int) { self.init(words: [seed.magnitude]) }
+
+    /// CPython's `init_by_array` key: the magnitude's 32-bit digits, least significant first, at
+    /// least one.
+    private init(words: [UInt]) {
         var key: [UInt32] = []
-        var n = seed.magnitude
-        repeat {
-            key.append(UInt32(truncatingIfNeeded: n & 0xFFFF_FFFF))
-            n >>= 32
-        } while n > 0
+        for w in words {
+            for shift in stride(from: 0, to: UInt.bitWidth, by: 32) { key.append(UInt32(truncatingIfNeeded: w >> UInt(shift))) }
+        }
+        while key.count > 1 && key.last == 0 { key.removeLast() }
+        if key.isEmpty { key = [0] }
         engine = MersenneTwister(key: key)
         gaussNext = nil
     }
