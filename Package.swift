@@ -15,6 +15,11 @@ let directMetadata: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
 ]
 
+/// The `jacobi` binary is linked at a fixed address (not position-independent): its 93,000
+/// absolute pointers (witness tables, vtables, metadata) are then final in the file instead of
+/// being relocated by the dynamic loader at every start, each relocated page a copy-on-write fault.
+let noPIE: [LinkerSetting] = [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
+
 let package = Package(
     name: "Jacobi",
     platforms: [.macOS(.v13)],
@@ -61,7 +66,7 @@ let package = Package(
         .executableTarget(name: "jacobi", dependencies: [
             "REPL", "Tensor", "CStack",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: directMetadata),
+        ], swiftSettings: directMetadata, linkerSettings: noPIE),
         // Fuzzing: the harnesses and the program generator (a library the tests use), and the
         // binary that libFuzzer drives (`make fuzz`) or that replays and generates.
         .target(name: "Fuzzing", dependencies: ["Lang", "Tensor", "TensorIO", "AD"], swiftSettings: [.swiftLanguageMode(.v5)]),
