@@ -135,7 +135,7 @@ indirect enum PythonLiteral: Equatable, Sendable {
                 let digitsStart = pos
                 while pos < chars.count, ("0"..."9").contains(chars[pos]) || chars[pos] == "_" { pos += 1 }
                 guard pos > digitsStart else { throw fail("expected digits after '-'") }
-                let text = String(String.UnicodeScalarView(chars[start..<pos])).replacingUnderscores()
+                let text = self.text(start..<pos).replacingUnderscores()
                 // Python 2's long integers: `3L`.
                 if pos < chars.count, chars[pos] == "L" || chars[pos] == "l" { pos += 1 }
                 guard let n = Int(text) else { throw SyntaxError(message: "integer \(text) is too large", offset: start) }
@@ -143,7 +143,7 @@ indirect enum PythonLiteral: Equatable, Sendable {
             default:
                 let start = pos
                 while pos < chars.count, chars[pos].properties.isAlphabetic || chars[pos] == "_" { pos += 1 }
-                let word = String(String.UnicodeScalarView(chars[start..<pos]))
+                let word = text(start..<pos)
                 switch word {
                 case "True": return .bool(true)
                 case "False": return .bool(false)
@@ -154,6 +154,9 @@ indirect enum PythonLiteral: Equatable, Sendable {
                 }
             }
         }
+
+        /// The characters in `range`, as a string (`String(appending:)`).
+        func text(_ range: Range<Int>) -> String { String(appending: Array(chars[range])) }
 
         mutating func string() throws(SyntaxError) -> String {
             let quote = chars[pos]

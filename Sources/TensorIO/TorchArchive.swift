@@ -232,7 +232,7 @@ struct Pickler {
         case .string(let s): string(s)
         case .bytes(let b):
             global("_codecs", "encode")
-            string(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
+            string(String(appending: b.map { Unicode.Scalar($0) }))
             string("latin1")
             out.append(0x86); memoize(); out.append(0x52); memoize()
         case .list(let items):

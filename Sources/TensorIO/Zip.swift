@@ -264,7 +264,7 @@ enum Zip {
     /// File names are UTF-8 when flag bit 11 is set, and code page 437 otherwise.
     private static func decodeName(_ raw: ArraySlice<UInt8>, utf8: Bool) -> String {
         if utf8 || raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
-        return String(String.UnicodeScalarView(raw.map { $0 < 0x80 ? Unicode.Scalar($0) : cp437High[Int($0) - 0x80] }))
+        return String(appending: raw.map { $0 < 0x80 ? Unicode.Scalar($0) : cp437High[Int($0) - 0x80] })
     }
 
     private static let cp437High: [Unicode.Scalar] = Array(

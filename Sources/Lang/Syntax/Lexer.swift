@@ -537,7 +537,11 @@ public struct Lexer {
                 return slice.count
             }
         }
-        return String(String.UnicodeScalarView(slice))
+        // One at a time: `String.UnicodeScalarView(slice)` is generic over the slice and looks its
+        // types up at run time (the first lookup scans the binary's conformance records).
+        var view = String.UnicodeScalarView()
+        for c in slice { view.append(c) }
+        return String(view)
     }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }

@@ -6,7 +6,14 @@ import BigInt
 // `str.format`.
 
 private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
-private func string(_ xs: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(xs)) }
+/// The scalars as a string, appended one at a time (`String.UnicodeScalarView(xs)` is generic over
+/// its argument and looks its types up at run time, scanning the binary's conformance records the
+/// first time).
+private func string(_ xs: ArraySlice<Unicode.Scalar>) -> String {
+    var view = String.UnicodeScalarView()
+    for c in xs { view.append(c) }
+    return String(view)
+}
 
 private func selfString(_ a: BoundArguments) -> String {
     if case .string(let s)? = a.value("self") { return s }
@@ -34,7 +41,7 @@ func pythonSplit(_ s: String, _ sep: String?, _ maxsplit: Int) -> [String] {
             if inWord { out.append(current); current = ""; inWord = false }
             chars = chars.dropFirst()
             if maxsplit >= 0 && out.count == maxsplit {
-                let remainder = String(String.UnicodeScalarView(chars)).drop { $0.isWhitespace }
+                let remainder = String(chars).drop { $0.isWhitespace }
                 if !remainder.isEmpty { out.append(String(remainder)) }
                 return out
             }
@@ -89,7 +96,7 @@ func makeStrType() -> TypeObject {
         guard case .string(let text) = v else { return .none }
         let xs = scalars(text)
         if case .slice(let a, let b, let c) = key {
-            return .string(String(String.UnicodeScalarView(try sliceIndices(xs.count, a, b, c).map { xs[$0] })))
+            return .string(string(try sliceIndices(xs.count, a, b, c).map { xs[$0] }[...]))
         }
         guard let i = try interp.indexValue(key) else {
             throw PythonError(.TypeError, "string indices must be integers, not '\(key.pyType.name)'")
