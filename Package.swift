@@ -45,7 +45,8 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("edit")]),
         // C: run the program on a large stack on the main thread (makecontext), and how much is left.
         .target(name: "CStack", path: "Sources/CStack"),
-        // C: float32 tanh/exp/logistic with AVX2 when the CPU has it (the Swift formulas, 4 lanes).
+        // C: float32 tanh/exp/logistic with AVX2 and FMA when the CPU has them (the Swift formulas,
+        // 4 lanes); square float32 transposes in place (SSE).
         .target(name: "CKernels", path: "Sources/CKernels"),
         // C: the bytes malloc holds now (mallinfo2), for the one memory limit.
         .target(name: "CHeap", path: "Sources/CHeap"),
