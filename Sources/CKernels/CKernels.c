@@ -239,3 +239,42 @@ static void transpose_square(float *a, long n) {
 void jc_transpose_square_f32(float *p, long n, long count) {
     for (long m = 0; m < count; m++) transpose_square(p + m * n * n, n);
 }
+
+/* ---- binary arithmetic for the fused loops ------------------------------------------------ */
+
+/* y[q row + j] = a[q stepA + j] op b[q stepB + j] for q < rows, j < row (a step of 0 reads one row
+ * for every row; a plain run is one row of n). op: 0 add, 1 sub, 2 mul, 3 div. Each is one IEEE
+ * operation per element, so eight lanes give the bits of Swift's loop. */
+#ifdef JC_X86
+#define BINARY_ROWS(NAME, VOP, SOP)                                                                 \
+    AVX2 static void NAME(const float *a, long sa, const float *b, long sb, float *y, long rows, long row) { \
+        for (long q = 0; q < rows; q++) {                                                           \
+            const float *pa = a + q * sa, *pb = b + q * sb;                                         \
+            float *py = y + q * row;                                                                \
+            long j = 0;                                                                             \
+            for (; j + 8 <= row; j += 8)                                                            \
+                _mm256_storeu_ps(py + j, VOP(_mm256_loadu_ps(pa + j), _mm256_loadu_ps(pb + j)));   \
+            for (; j < row; j++) py[j] = pa[j] SOP pb[j];                                           \
+        }                                                                                           \
+    }
+BINARY_ROWS(add_rows, _mm256_add_ps, +)
+BINARY_ROWS(sub_rows, _mm256_sub_ps, -)
+BINARY_ROWS(mul_rows, _mm256_mul_ps, *)
+BINARY_ROWS(div_rows, _mm256_div_ps, /)
+
+int jc_binary_rows_f32(int op, const float *a, long stepA, const float *b, long stepB, float *y, long rows, long row) {
+    if (!has_avx2()) return 0;
+    switch (op) {
+    case 0: add_rows(a, stepA, b, stepB, y, rows, row); return 1;
+    case 1: sub_rows(a, stepA, b, stepB, y, rows, row); return 1;
+    case 2: mul_rows(a, stepA, b, stepB, y, rows, row); return 1;
+    case 3: div_rows(a, stepA, b, stepB, y, rows, row); return 1;
+    default: return 0;
+    }
+}
+#else
+int jc_binary_rows_f32(int op, const float *a, long stepA, const float *b, long stepB, float *y, long rows, long row) {
+    (void)op; (void)a; (void)stepA; (void)b; (void)stepB; (void)y; (void)rows; (void)row;
+    return 0;
+}
+#endif

@@ -421,6 +421,7 @@ private func unaryRun<T: KernelFloat>(_ op: UnaryOp, _ x: UnsafePointer<T>, _ y:
 /// `y[j] = op(a[j], b[j])`, with the values of `Tensor.binary`.
 private func binaryRun<T: KernelFloat>(_ op: BinaryOp, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
                                        _ y: UnsafeMutablePointer<T>, _ n: Int) {
+    if float32Arithmetic(op, a, n, b, n, y, 1, n) { return }
     switch op {
     case .add: for j in 0..<n { (y + j).initialize(to: a[j] + b[j]) }
     case .sub: for j in 0..<n { (y + j).initialize(to: a[j] - b[j]) }
@@ -438,6 +439,7 @@ private func binaryRun<T: KernelFloat>(_ op: BinaryOp, _ a: UnsafePointer<T>, _ 
 /// (0: one row read for every row), with the operation chosen once.
 private func binaryRowsRun<T: KernelFloat>(_ op: BinaryOp, _ a: UnsafePointer<T>, _ stepA: Int, _ b: UnsafePointer<T>,
                                            _ stepB: Int, _ y: UnsafeMutablePointer<T>, _ rows: Int, _ row: Int) {
+    if float32Arithmetic(op, a, stepA, b, stepB, y, rows, row) { return }
     @inline(__always) func each(_ f: (T, T) -> T) {
         for q in 0..<rows {
             let pa = a + q * stepA, pb = b + q * stepB, py = y + q * row
@@ -455,6 +457,27 @@ private func binaryRowsRun<T: KernelFloat>(_ op: BinaryOp, _ a: UnsafePointer<T>
     case .remainder: each { FloatScalar.remainder($0, $1) }
     case .and, .or, .xor: preconditionFailure("checked by registerKinds")
     }
+}
+
+/// float32 `add`, `sub`, `mul`, `div` over `rows` rows of `row` elements by the AVX2 kernel
+/// (`jc_binary_rows_f32`, eight lanes; one IEEE operation per element, so the same bits as the
+/// Swift loops, which compile for SSE2's four); false, with nothing written, for other types and
+/// operations or without AVX2.
+@inline(__always)
+private func float32Arithmetic<T: KernelFloat>(_ op: BinaryOp, _ a: UnsafePointer<T>, _ stepA: Int, _ b: UnsafePointer<T>,
+                                               _ stepB: Int, _ y: UnsafeMutablePointer<T>, _ rows: Int, _ row: Int) -> Bool {
+    guard T.self == Float.self else { return false }
+    let code: Int32
+    switch op {
+    case .add: code = 0
+    case .sub: code = 1
+    case .mul: code = 2
+    case .div: code = 3
+    case .pow, .max, .min, .remainder, .and, .or, .xor: return false
+    }
+    return jc_binary_rows_f32(code, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), stepA,
+                              UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), stepB,
+                              UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), rows, row) != 0
 }
 
 /// `y[j] = op(a[j], b[j])` for a comparison.
