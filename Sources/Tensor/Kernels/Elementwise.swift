@@ -161,27 +161,22 @@ extension Tensor {
         guard other == nil || other!.dtype == target.dtype,
               op == .add || op == .sub || op == .mul || op == .div || op == .max || op == .min,
               target.elementCount > 0, (try? Shape.broadcast(target.shape, otherShape, op: "")) == target.shape else { return false }
-        switch target.storage {
-        case .float32(var a):
-            let shared: [Float]? = other.flatMap { if case .float32(let v) = $0.storage { return v }; return nil }
-            guard other == nil || shared != nil else { return false }
-            target.storage = .float32([])
+        func write<T: KernelFloat>(_: T.Type) -> Bool {
+            guard var a = target.storage.floatArray(T.self) else { return false }
+            let shared = other?.storage.floatArray(T.self)   // (its dtype is target's: checked above)
+            // `a` holds the storage's only reference once `target` lets go of it.
+            target.storage = .bool([])
             a.withUnsafeMutableBufferPointer { pa in
                 floatZipInPlace(op, pa.baseAddress!, shared, otherShape, target.shape, targetIsLeft)
             }
-            target.storage = .float32(a)
-        case .float64(var a):
-            let shared: [Double]? = other.flatMap { if case .float64(let v) = $0.storage { return v }; return nil }
-            guard other == nil || shared != nil else { return false }
-            target.storage = .float64([])
-            a.withUnsafeMutableBufferPointer { pa in
-                floatZipInPlace(op, pa.baseAddress!, shared, otherShape, target.shape, targetIsLeft)
-            }
-            target.storage = .float64(a)
-        case .uint8, .int8, .int16, .int32, .uint32, .int64, .float16, .bfloat16, .bool:
-            return false
+            target.storage = Storage.float(a)
+            return true
         }
-        return true
+        switch target.dtype {
+        case .float32: return write(Float.self)
+        case .float64: return write(Double.self)
+        case .uint8, .int8, .int16, .int32, .uint32, .int64, .float16, .bfloat16, .bool: return false
+        }
     }
 }
 

@@ -517,21 +517,3 @@ private func makeArrays<E>(_ count: Int, _ n: Int, _ made: [UnsafeMutablePointer
     }
     return [first] + rest
 }
-
-private extension Storage {
-    /// The elements when they are of type `T` (float32 for `Float`, float64 for `Double`).
-    func floatArray<T: KernelFloat>(_: T.Type) -> [T]? {
-        switch self {
-        case .float32(let a) where T.self == Float.self: return unsafeBitCast(a, to: [T].self)
-        case .float64(let a) where T.self == Double.self: return unsafeBitCast(a, to: [T].self)
-        default: return nil
-        }
-    }
-
-    /// Float elements as storage of their dtype.
-    static func float<T: KernelFloat>(_ a: [T]) -> Storage {
-        if T.self == Float.self { return .float32(unsafeBitCast(a, to: [Float].self)) }
-        precondition(T.self == Double.self, "fused loops run on Float and Double")
-        return .float64(unsafeBitCast(a, to: [Double].self))
-    }
-}
