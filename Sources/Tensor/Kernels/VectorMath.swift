@@ -6,7 +6,7 @@ import CKernels
 /// vectorises the loop: selects instead of branches, no calls into the C library but `fma` (which
 /// the AVX2 kernels in `CKernels` run as one instruction; this portable code is their fallback).
 /// They replace one `libm` call per element (`tanhf` cost about 20 ns here; the AVX2 `tanh` costs
-/// 2.5 ns).
+/// 1.9 ns).
 ///
 /// ```swift
 /// let y = float32Tanh([0.5, -2, .nan])   // [0.46211717, -0.9640276, nan]
