@@ -92,8 +92,8 @@ static float tanh_scalar(float v) {
 #ifdef JC_X86
 #define AVX2 __attribute__((target("avx2")))
 
-/* AVX2 and FMA, checked once. tanh needs FMA; one check keeps every kernel here on the same path. */
-static int has_avx2_fma(void) {
+/* AVX2 and FMA, checked once. tanh needs FMA; one check keeps every kernel on the same path. */
+int jc_has_avx2_fma(void) {
     static int known = -1;
     if (known < 0) {
         __builtin_cpu_init();
@@ -194,10 +194,11 @@ AVX2 static int exp_avx2(const float *x, float *y, long n) {
     return 1;
 }
 
-int jc_tanh_f32(const float *x, float *y, long n) { return has_avx2_fma() ? tanh_avx2(x, y, n) : 0; }
-int jc_logistic_f32(const float *x, float *y, long n) { return has_avx2_fma() ? logistic_avx2(x, y, n) : 0; }
-int jc_exp_f32(const float *x, float *y, long n) { return has_avx2_fma() ? exp_avx2(x, y, n) : 0; }
+int jc_tanh_f32(const float *x, float *y, long n) { return jc_has_avx2_fma() ? tanh_avx2(x, y, n) : 0; }
+int jc_logistic_f32(const float *x, float *y, long n) { return jc_has_avx2_fma() ? logistic_avx2(x, y, n) : 0; }
+int jc_exp_f32(const float *x, float *y, long n) { return jc_has_avx2_fma() ? exp_avx2(x, y, n) : 0; }
 #else
+int jc_has_avx2_fma(void) { return 0; }
 int jc_tanh_f32(const float *x, float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 int jc_logistic_f32(const float *x, float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 int jc_exp_f32(const float *x, float *y, long n) { (void)x; (void)y; (void)n; return 0; }
@@ -264,7 +265,7 @@ BINARY_ROWS(mul_rows, _mm256_mul_ps, *)
 BINARY_ROWS(div_rows, _mm256_div_ps, /)
 
 int jc_binary_rows_f32(int op, const float *a, long stepA, const float *b, long stepB, float *y, long rows, long row) {
-    if (!has_avx2_fma()) return 0;
+    if (!jc_has_avx2_fma()) return 0;
     switch (op) {
     case 0: add_rows(a, stepA, b, stepB, y, rows, row); return 1;
     case 1: sub_rows(a, stepA, b, stepB, y, rows, row); return 1;

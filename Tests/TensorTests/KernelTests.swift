@@ -1,5 +1,6 @@
 import XCTest
 import CBLAS
+import CKernels
 @testable import Tensor
 
 /// Kernels against hand-computed values, broadcasting, error messages, and the BLAS check.
@@ -79,9 +80,12 @@ final class KernelTests: XCTestCase {
     /// their values are the products, and a product of -0 is +0 as BLAS's beta = 0 gives it.
     /// Products zero C themselves and pass beta = 1 to BLAS: the same bits as BLAS with beta = 0
     /// (which zeroes C one scalar store at a time), transposed operands and zero rows included.
+    /// The float32 products that `SmallGemm` takes give the in-order sums of fused multiply-adds
+    /// instead (`inOrderProduct`).
     func testProductsGiveTheBitsOfBLASWithBetaZero() throws {
         var g = Generator(seed: 12)
-        for (m, k, n) in [(37, 19, 23), (64, 8, 32), (5, 1, 7), (130, 70, 3)] {
+        var small = 0
+        for (m, k, n) in [(37, 19, 23), (64, 8, 32), (5, 1, 7), (130, 70, 3), (130, 20, 16)] {
             for dtype in [DType.float32, .float64] {
                 var a = Tensor.randn([m, k], dtype: dtype, generator: &g)
                 a = try Tensor.binary(.mul, a, Tensor(shape: [m, 1], float64: (0..<m).map { $0 == 2 ? 0 : 1 }).converted(to: dtype))
@@ -100,10 +104,71 @@ final class KernelTests: XCTestCase {
                     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k), 1, a.doubles,
                                 blasint(k), b.doubles, blasint(n), 0, &reference, blasint(n))
                 }
-                XCTAssertEqual(c.doubles.map(\.bitPattern), reference.map(\.bitPattern), "\(m)x\(k)x\(n) \(dtype)")
-                XCTAssertEqual(ct.doubles.map(\.bitPattern), reference.map(\.bitPattern), "\(m)x\(k)x\(n) \(dtype), B transposed")
+                for (product, transB) in [(c, false), (ct, true)] {
+                    var expected = reference
+                    if dtype == .float32 && SmallGemm.fits(GemmShape(batch: 1, m: m, n: n, k: k, transA: false, transB: transB)) {
+                        expected = inOrderProduct(a, b).doubles
+                        small += 1
+                    }
+                    XCTAssertEqual(product.doubles.map(\.bitPattern), expected.map(\.bitPattern),
+                                   "\(m)x\(k)x\(n) \(dtype)\(transB ? ", B transposed" : "")")
+                }
             }
         }
+        // Both paths were checked (where the CPU has AVX2 and FMA).
+        if jc_has_avx2_fma() != 0 { XCTAssertEqual(small, 3) }
+    }
+
+    /// `a @ b` for [m, k] and [k, n] float32 matrices as `SmallGemm` computes it: each element one
+    /// running sum of fused multiply-adds over k in order, from +0.
+    func inOrderProduct(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+        let x = a.doubles.map(Float.init), y = b.doubles.map(Float.init)
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = 0
+                for p in 0..<k { s = s.addingProduct(x[i * k + p], y[p * n + j]) }
+                c[i * n + j] = s
+            }
+        }
+        return Tensor(shape: [m, n], float32: c)
+    }
+
+    /// Small float32 products (CKernels/SmallGemm.c) on one thread and split between two: the same
+    /// in-order sums, for both layouts of each operand, rows that are not a multiple of the 6-row
+    /// tile, columns not a multiple of 16, and batches.
+    func testSmallProductsAreInOrderSumsOnAnySplit() throws {
+        guard jc_has_avx2_fma() != 0 else { throw XCTSkip("the small-product kernel needs AVX2 and FMA") }
+        var g = Generator(seed: 21)
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads) }
+        var ran = 0
+        for (batch, m, k, n) in [(1, 1024, 64, 64), (1, 131, 70, 37), (3, 200, 33, 30), (2, 9, 256, 100)] {
+            for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
+                let shape = GemmShape(batch: batch, m: m, n: n, k: k, transA: transA, transB: transB)
+                guard SmallGemm.fits(shape) else { continue }
+                ran += 1
+                let a = Tensor.randn([batch, m, k], generator: &g), b = Tensor.randn([batch, k, n], generator: &g)
+                // The operands as the product reads them: [batch, k, m] when transposed.
+                let x = transA ? try a.transposed([0, 2, 1]) : a, y = transB ? try b.transposed([0, 2, 1]) : b
+                guard case .float32(let xs) = x.storage, case .float32(let ys) = y.storage else { return XCTFail("float32") }
+                var results: [[Float]] = []
+                for t in [1, 2] {
+                    BLASInfo.setThreads(t)
+                    results.append(try XCTUnwrap(try SmallGemm.product(xs, ys, shape)))
+                }
+                XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "\(shape)")
+                for i in 0..<batch {
+                    let ai = try a.sliced(start: [i, 0, 0], limit: [i + 1, m, k], stride: [1, 1, 1]).reshaped([m, k])
+                    let bi = try b.sliced(start: [i, 0, 0], limit: [i + 1, k, n], stride: [1, 1, 1]).reshaped([k, n])
+                    let expected = inOrderProduct(ai, bi).doubles.map { Float($0).bitPattern }
+                    XCTAssertEqual(Array(results[1][(i * m * n)..<((i + 1) * m * n)]).map(\.bitPattern), expected, "\(shape) matrix \(i)")
+                }
+            }
+        }
+        // Every layout of the first three shapes; the last one (9 rows) only with B as it is.
+        XCTAssertEqual(ran, 14)
     }
 
     /// Float32 sums accumulate in double precision and round once: over adjacent dimensions

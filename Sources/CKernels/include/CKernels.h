@@ -14,6 +14,8 @@
 extern "C" {
 #endif
 
+/** 1 when the CPU has AVX2 and FMA (checked once), which every kernel here needs; 0 otherwise. */
+int jc_has_avx2_fma(void);
 /** Writes tanh(x[i]) to y[i] for i < n and returns 1; returns 0 (and writes nothing) without AVX2
  *  and FMA. */
 int jc_tanh_f32(const float *x, float *y, long n);
@@ -26,6 +28,26 @@ int jc_exp_f32(const float *x, float *y, long n);
 int jc_binary_rows_f32(int op, const float *a, long stepA, const float *b, long stepB, float *y, long rows, long row);
 /** Transposes `count` contiguous n x n float32 matrices in place (4 x 4 SSE tiles on x86-64). */
 void jc_transpose_square_f32(float *p, long n, long count);
+
+/** Whether `jc_sgemm_small_rows` takes an m x n x k product: AVX2 and FMA, k <= 256,
+ *  k * n <= 32768 (B stays in the L2 cache), and n at least 3/4 of n rounded up to 16 (the tile's
+ *  width). Other products are faster through OpenBLAS. */
+int jc_sgemm_small_fits(long m, long n, long k);
+/** Rows row0..<row1 of C = op(A) B (C row-major m x n, every element written): A is m x k with rows
+ *  lda apart, or stored transposed (k x m, rows lda apart) when transA; B is row-major k x n.
+ *  Each element is one running sum of fused multiply-adds over k in order, from +0, so rows split
+ *  between threads give the same bits. Only when `jc_sgemm_small_fits`. */
+void jc_sgemm_small_rows(int transA, long m, long n, long k, const float *a, long lda, const float *b,
+                         float *c, long row0, long row1);
+/** Units unitsFrom..<unitsTo of a batch of `jc_sgemm_small_rows` products (B row-major, one
+ *  [m, k] or [k, m] A, [k, n] B and [m, n] C after another), a unit being rowsPerUnit rows of one
+ *  matrix (unit u: matrix u / ceil(m / rowsPerUnit)), run by the calling thread and one helper
+ *  thread (started at the first call; it spins a little after each product, then sleeps). Returns
+ *  0 without running anything when another thread is in a product here or no thread could start. */
+int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, const float *a, long lda,
+                            const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo);
+/** dst (cols x rows) = the transpose of src (rows x cols), both contiguous row-major. */
+void jc_transpose_f32(const float *src, long rows, long cols, float *dst);
 
 #ifdef __cplusplus
 }

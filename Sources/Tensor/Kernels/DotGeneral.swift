@@ -74,7 +74,8 @@ public struct DotDimensions: Hashable, Sendable {
 }
 
 extension Tensor {
-    /// General dot product (see `DotDimensions`), through BLAS `sgemm`/`dgemm` for floats.
+    /// General dot product (see `DotDimensions`), through BLAS `sgemm`/`dgemm` for floats (small
+    /// float32 products through `SmallGemm`).
     /// Operands already laid out as `[batch, free, contract]` or `[batch, contract, free]`
     /// are passed to BLAS with the matching transpose flag, without a copy.
     ///
@@ -103,6 +104,7 @@ extension Tensor {
         let g = GemmShape(batch: batch, m: m, n: n, k: k, transA: transA, transB: transB)
         switch (lhs.storage, rhs.storage) {
         case (.float32(let x), .float32(let y)):
+            if let c = try SmallGemm.product(x, y, g) { return Tensor(shape: outShape, storage: .float32(c)) }
             return Tensor(shape: outShape, storage: .float32(try gemmBatched(x, y, g, sgemm)))
         case (.float64(let x), .float64(let y)):
             return Tensor(shape: outShape, storage: .float64(try gemmBatched(x, y, g, dgemm)))
