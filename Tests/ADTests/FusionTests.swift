@@ -175,6 +175,28 @@ final class FusionTests: XCTestCase {
         XCTAssertTrue(ProgramPrinter.text(program, plan: plan).contains("run as 1 fused loop"))
     }
 
+    /// `-(t + t)`, the derivative of `-(t * t)` (in `tanh`'s second derivative), is one product by
+    /// -2: the values of the unoptimised program, with overflow, signed zeros, subnormals and NaN.
+    func testNegatedDoublingIsOneProduct() throws {
+        let t = TensorType(shape: [2, 5], dtype: .float32)
+        let closed = try trace(inputTypes: [t, t]) { xs in
+            let p = try xs[0] * xs[1]
+            return [try (p + p).unary(.neg), try (p * p.constant(3)).unary(.neg)]
+        }
+        let program = try closed.program.optimized()
+        XCTAssertEqual(program.equations.map(\.primitive.name), ["mul", "mul", "mul"], "\(program)")
+        let x = Tensor(shape: [2, 5], float32: [1.5, -0.0, 0, 3e38, -3e38, 1e-45, .nan, .infinity, -2.25, 7])
+        let y = Tensor(shape: [2, 5], float32: [3, 2, -1, 2, 1, 0.5, 1, -1, 1e-38, 1])
+        var ev = Evaluator(shouldStop: { false })
+        let optimised = try ev.run(ExecutionPlan(program), [x, y])
+        let plain = try ev.run(ExecutionPlan(closed.program, fusing: false), [x, y])
+        for (a, b) in zip(optimised, plain) {
+            // Bits, so that -0 != 0 (a NaN's sign bit may differ: compared as NaN).
+            XCTAssertEqual(a.doubles.map { $0.isNaN ? 0x7ff8 : $0.bitPattern }, b.doubles.map { $0.isNaN ? 0x7ff8 : $0.bitPattern })
+        }
+        XCTAssertEqual(bits(optimised[0]).count, 10)
+    }
+
     /// Two chains that nothing outside reads, the second after a product the first does not need,
     /// joined by one equation: one loop at the join (the Hessian's backward pass has this shape:
     /// its chain through the first layer, then a GEMM, then the sum of the two).

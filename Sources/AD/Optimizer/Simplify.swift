@@ -5,6 +5,10 @@ extension Program {
     /// - no-op reshapes, transposes, broadcasts and conversions disappear;
     /// - chains of reshapes and of transposes collapse into one;
     /// - `x * 1`, `x + 0`, `x - 0` become `x`;
+    /// - `x + x` becomes `x * 2`, and `-(x * c)` for a one-element constant `c` becomes
+    ///   `x * (-c)`: the same values (doubling and negation are exact; only a NaN's sign bit may
+    ///   differ), one pass fewer where the derivative of `t * t` is negated (`tanh`'s second
+    ///   derivative);
     /// - a product with the symbolic identity becomes a transpose of the other operand
     ///   (so the first product of `jacrev`/`jacfwd` costs nothing);
     /// - a transpose feeding a dot product folds into its dimension numbers (and so into
@@ -13,6 +17,7 @@ extension Program {
     ///   the dot product with its operands swapped (no copy of the result);
     /// - equations on small constants are evaluated now (constant folding).
     public func simplified() throws -> Program {
+        var types = self.types
         var rename = (0..<types.count).map { Var($0) }
         var definition = [Equation?](repeating: nil, count: types.count)
         var constant = [Tensor?](repeating: nil, count: types.count)
@@ -23,6 +28,22 @@ extension Program {
         func isScalar(_ v: Var, _ value: Double) -> Bool {
             guard let t = constant[v.id], t.elementCount == 1 else { return false }
             return t.scalarValue == value
+        }
+        /// A new rank-0 constant.
+        func scalarConstant(_ value: Double, _ dtype: DType) -> Var {
+            let v = Var(types.count), t = Tensor(scalar: value, dtype: dtype)
+            types.append(TensorType(of: t))
+            rename.append(v); definition.append(nil); constant.append(t)
+            newConstants.append((v, t))
+            return v
+        }
+        /// `x * c` as (x, c) when `v` is defined so, `c` a one-element constant and `x` of `v`'s type.
+        func scaled(_ v: Var) -> (Var, Tensor)? {
+            guard let d = definition[v.id], case .binary(.mul) = d.primitive else { return nil }
+            for (x, c) in [(d.inputs[0], d.inputs[1]), (d.inputs[1], d.inputs[0])] {
+                if let t = constant[c.id], t.elementCount == 1, types[x.id] == types[v.id] { return (x, t) }
+            }
+            return nil
         }
 
         for original in equations {
@@ -65,6 +86,13 @@ extension Program {
             case .binary(.add):
                 if isScalar(eq.inputs[1], 0) { done = forward(eq.inputs[0]) }
                 else if isScalar(eq.inputs[0], 0) { done = forward(eq.inputs[1]) }
+                else if eq.inputs[0] == eq.inputs[1], outType.dtype.isFloatingPoint, types[eq.inputs[0].id] == outType {
+                    eq = Equation(.binary(.mul), inputs: [eq.inputs[0], scalarConstant(2, outType.dtype)], outputs: eq.outputs)
+                }
+            case .unary(.neg):
+                if outType.dtype.isFloatingPoint, let (x, c) = scaled(eq.inputs[0]), let value = c.scalarValue {
+                    eq = Equation(.binary(.mul), inputs: [x, scalarConstant(-value, c.dtype)], outputs: eq.outputs)
+                }
             case .binary(.sub):
                 if isScalar(eq.inputs[1], 0) { done = forward(eq.inputs[0]) }
             case .dotGeneral(let d):
@@ -97,6 +125,7 @@ extension Program {
             eqs.append(eq)
         }
         var p = self
+        p.types = types
         p.equations = eqs
         p.constants = newConstants
         p.outputs = outputs.map { rename[$0.id] }
