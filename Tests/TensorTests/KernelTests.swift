@@ -76,6 +76,32 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// float32 arithmetic between operands broadcast along leading dimensions runs by rows through
+    /// the AVX2 kernel: each element is the one float32 operation (checked on values that round).
+    func testFloat32BroadcastArithmeticRoundsEachElementOnce() throws {
+        var g = Generator(seed: 31)
+        for (x, y) in [([16, 64], [64, 1, 64]), ([3, 5, 7, 9], [5, 1, 9]), ([2, 1, 3, 20], [4, 1, 20]), ([8, 33], [8, 33])] {
+            let a = Tensor.randn(Shape(x), generator: &g), b = Tensor.randn(Shape(y), generator: &g)
+            let out = try Shape.broadcast(a.shape, b.shape, op: "test")
+            let av = a.doubles.map(Float.init), bv = b.doubles.map(Float.init)
+            /// The flat index into `t` of the result element at `flat`.
+            func at(_ t: Tensor, _ flat: Int) -> Int {
+                var o = 0, r = flat
+                for d in stride(from: out.rank - 1, through: 0, by: -1) {
+                    let i = r % out[d]; r /= out[d]
+                    let td = d - (out.rank - t.rank)
+                    if td >= 0 && t.shape[td] != 1 { o += i * t.shape.strides[td] }
+                }
+                return o
+            }
+            for (op, f) in [(BinaryOp.add, { (p: Float, q: Float) in p + q }), (.sub, { $0 - $1 }), (.mul, { $0 * $1 }), (.div, { $0 / $1 })] {
+                let got = try Tensor.binary(op, a, b).doubles.map { Float($0).bitPattern }
+                let expected = (0..<out.elementCount).map { f(av[at(a, $0)], bv[at(b, $0)]).bitPattern }
+                XCTAssertEqual(got, expected, "\(op) \(x) \(y)")
+            }
+        }
+    }
+
     /// Products with nothing contracted (outer products, batched or not) take a loop of their own;
     /// their values are the products, and a product of -0 is +0 as BLAS's beta = 0 gives it.
     /// Products zero C themselves and pass beta = 1 to BLAS: the same bits as BLAS with beta = 0

@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 #if canImport(Glibc)
 import Glibc
@@ -173,4 +174,25 @@ extension Storage {
         precondition(T.self == Double.self, "the kernels run on Float and Double")
         return .float64(unsafeBitCast(a, to: [Double].self))
     }
+}
+
+/// float32 `add`, `sub`, `mul`, `div` over `rows` rows of `row` elements by the AVX2 kernel
+/// (`jc_binary_rows_f32`, eight lanes; one IEEE operation per element, so the same bits as the
+/// Swift loops, which compile for SSE2's four); false, with nothing written, for other types and
+/// operations or without AVX2.
+@inline(__always)
+func float32Arithmetic<T: KernelFloat>(_ op: BinaryOp, _ a: UnsafePointer<T>, _ stepA: Int, _ b: UnsafePointer<T>,
+                                               _ stepB: Int, _ y: UnsafeMutablePointer<T>, _ rows: Int, _ row: Int) -> Bool {
+    guard T.self == Float.self else { return false }
+    let code: Int32
+    switch op {
+    case .add: code = 0
+    case .sub: code = 1
+    case .mul: code = 2
+    case .div: code = 3
+    case .pow, .max, .min, .remainder, .and, .or, .xor: return false
+    }
+    return jc_binary_rows_f32(code, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), stepA,
+                              UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), stepB,
+                              UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), rows, row) != 0
 }
