@@ -11,8 +11,10 @@ enum SmallGemm {
     static let rowsPerUnit = 96
 
     /// Products of this many flops or more run on two threads (the caller and CKernels' helper)
-    /// when `BLASInfo.threads` allows more than one.
-    static let threadedFlops = 2.0e6
+    /// when `BLASInfo.threads` allows more than one: OpenBLAS's threshold, for the same reason.
+    /// When the machine's other processes delay the helper in the middle of a unit, the caller
+    /// waits for it; at 4 MFLOP (`jacobian_vectorized`'s product) that made the time bimodal.
+    static let threadedFlops = BLASInfo.singleThreadedGemmFlops
 
     /// Whether the kernel takes the product: AVX2 and FMA, `2 <= k <= 256` (`k = 1` has its own
     /// loop), `k * n <= 32768`, `n` close to a multiple of 16 (`jc_sgemm_small_fits`), at least 8
