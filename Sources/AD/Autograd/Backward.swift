@@ -225,9 +225,7 @@ extension Autograd {
             switch n.operation {
             case .primitive(let p):
                 guard let ct = cts.first ?? nil else { return need.map { _ in nil } }
-                // A recorded backward needs the outputs as functions of the inputs: recompute them.
-                let outputs = createGraph && x.contains(where: { $0.trackedHandle != nil }) ? try bind(p, x) : y
-                return try VJP.apply(p, x: x, y: outputs, ct: ct, need: need)
+                return try VJP.apply(p, x: x, y: y, ct: ct, need: need)
             case .program(let recorded):
                 let full = try zip(cts.indices, n.outputTypes).map { i, t in
                     try (i < cts.count ? cts[i] : nil) ?? Operand.zeros(t)

@@ -124,8 +124,9 @@ public final class GradNode {
         (saved ?? []).reduce(0) { $0 + $1.byteCount } + (savedOutputs ?? []).reduce(0) { $0 + $1.byteCount }
     }
 
-    /// The saved inputs (as operands, for the VJP rule): the handles themselves when the
-    /// backward is recorded, the saved values otherwise. Throws PyTorch's errors when the values
+    /// The saved inputs and outputs (as operands, for the VJP rule): when the backward is
+    /// recorded, handles whose history is the graph's (the outputs as this node's), the saved
+    /// values otherwise. Throws PyTorch's errors when the values
     /// were freed or an input was modified in place since.
     func savedInputs(recorded: Bool) throws -> (x: [Operand], y: [Operand]) {
         guard let saved, let savedOutputs else {
@@ -160,7 +161,14 @@ public final class GradNode {
                 case nil: return .tensor(t)
                 }
             }
-            return (x, savedOutputs.map { .tensor($0) })
+            // The outputs as this node's outputs (PyTorch's saved outputs keep their grad_fn): a
+            // rule that reads them (tanh's 1 - y^2) is then recorded as a function of the inputs
+            // without evaluating the operation again.
+            guard x.contains(where: { $0.trackedHandle != nil }) else { return (x, savedOutputs.map { .tensor($0) }) }
+            let y: [Operand] = savedOutputs.enumerated().map { k, t in
+                t.dtype.isFloatingPoint ? .tracked(TensorHandle(t, gradFn: self, outputIndex: k)) : .tensor(t)
+            }
+            return (x, y)
         }
         return (saved.map { .tensor($0) }, savedOutputs.map { .tensor($0) })
     }
