@@ -184,6 +184,14 @@ extension Tensor {
 /// `t = op(t, b)` (or `op(b, t)`), the values of `floatBinary`; `b` nil: `op(t, t)`.
 private func floatZipInPlace<T: KernelFloat>(_ op: BinaryOp, _ t: UnsafeMutablePointer<T>, _ b: [T]?, _ sb: Shape,
                                              _ out: Shape, _ targetIsLeft: Bool) {
+    let other = b == nil ? out : sb
+    if let plan = Float32Rows(T.self, op, targetIsLeft ? out : other, targetIsLeft ? other : out, out) {
+        guard let b else { return plan.run(t, t, into: t) }
+        b.withUnsafeBufferPointer { pb in
+            if targetIsLeft { plan.run(t, pb.baseAddress!, into: t) } else { plan.run(pb.baseAddress!, t, into: t) }
+        }
+        return
+    }
     @inline(__always) func run(_ f: (T, T) -> T) {
         guard let b else {
             for i in 0..<out.elementCount { t[i] = f(t[i], t[i]) }
@@ -207,7 +215,14 @@ private func floatZipInPlace<T: KernelFloat>(_ op: BinaryOp, _ t: UnsafeMutableP
 
 func floatBinary<T: KernelFloat>(_ op: BinaryOp, _ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape,
                                  _ out: Shape) throws -> [T] {
-    if let rows = float32ArithmeticRows(op, a, sa, b, sb, out) { return rows }
+    if let plan = Float32Rows(T.self, op, sa, sb, out) {
+        return [T](unsafeUninitializedCapacity: out.elementCount) { o, count in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in plan.run(pa.baseAddress!, pb.baseAddress!, into: o.baseAddress!) }
+            }
+            count = out.elementCount
+        }
+    }
     switch op {
     case .add: return broadcastZip(a, sa, b, sb, out: out) { $0 + $1 }
     case .sub: return broadcastZip(a, sa, b, sb, out: out) { $0 - $1 }
@@ -224,59 +239,64 @@ func floatBinary<T: KernelFloat>(_ op: BinaryOp, _ a: [T], _ sa: Shape, _ b: [T]
 
 /// float32 `add`, `sub`, `mul`, `div` of operands that both run along the result's last
 /// dimension, by the AVX2 row kernel over the last two dimensions at a time (`float32Arithmetic`:
-/// an operand broadcast along the second-to-last dimension is one row read for every row); nil
-/// for other types, operations and layouts, or without AVX2. The same bits as `broadcastZip`
-/// (one IEEE operation per element), in 6x less time for `[16, 64] * [64, 1, 64]`, which the
-/// SSE2 loop ran row by row.
-private func float32ArithmeticRows<T: KernelFloat>(_ op: BinaryOp, _ a: [T], _ sa: Shape, _ b: [T], _ sb: Shape,
-                                                   _ out: Shape) -> [T]? {
-    let n = out.elementCount
-    guard T.self == Float.self, n > 0, jc_has_avx2_fma() != 0 else { return nil }
-    switch op {
-    case .add, .sub, .mul, .div: break
-    case .pow, .max, .min, .remainder, .and, .or, .xor: return nil
-    }
-    let r = out.rank
-    var rows = 1, stepA = 0, stepB = 0
+/// an operand broadcast along the second-to-last dimension is one row read for every row). The
+/// same bits as the Swift loops (one IEEE operation per element), in 6x less time for
+/// `[16, 64] * [64, 1, 64]`, which the SSE2 loop ran row by row. `floatBinary` writes a new array
+/// with it and `floatZipInPlace` writes over its target (the kernel reads each element before it
+/// writes that element).
+struct Float32Rows {
+    let op: BinaryOp, out: Shape
+    /// Rows of `row` elements per block, and each operand's step between rows (0: one row read
+    /// for every row).
+    let rows, row, stepA, stepB: Int
+    /// Each operand's strides against `out` (empty when both have `out`'s shape: one run).
     let strides: [[Int]]
-    if sa == sb {
-        strides = []
-    } else {
+
+    /// The plan for operands of shapes `sa` and `sb`, or nil for other types, operations and
+    /// layouts, or without AVX2.
+    init?<T: KernelFloat>(_: T.Type, _ op: BinaryOp, _ sa: Shape, _ sb: Shape, _ out: Shape) {
+        guard T.self == Float.self, out.elementCount > 0, jc_has_avx2_fma() != 0 else { return nil }
+        switch op {
+        case .add, .sub, .mul, .div: break
+        case .pow, .max, .min, .remainder, .and, .or, .xor: return nil
+        }
+        self.op = op
+        self.out = out
+        let r = out.rank
+        if sa == sb {
+            (rows, row, stepA, stepB, strides) = (1, out.elementCount, 0, 0, [])
+            return
+        }
         guard r >= 2 else { return nil }
-        strides = BroadcastLoop(outShape: out, operands: [sa, sb]).strides
-        guard strides[0][r - 1] == 1, strides[1][r - 1] == 1 else { return nil }
-        rows = out[r - 2]
-        stepA = strides[0][r - 2]
-        stepB = strides[1][r - 2]
+        let st = BroadcastLoop(outShape: out, operands: [sa, sb]).strides
+        guard st[0][r - 1] == 1, st[1][r - 1] == 1 else { return nil }
+        (rows, row, stepA, stepB, strides) = (out[r - 2], out[r - 1], st[0][r - 2], st[1][r - 2], st)
     }
-    let row = sa == sb ? n : out[r - 1], block = rows * row
-    return [T](unsafeUninitializedCapacity: n) { o, count in
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                if sa == sb {
-                    _ = float32Arithmetic(op, pa.baseAddress!, n, pb.baseAddress!, n, o.baseAddress!, 1, n)
-                    return
-                }
-                // The odometer over the dimensions before the last two.
-                let index = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, r - 2))
-                index.initialize(repeating: 0, count: Swift.max(1, r - 2))
-                defer { index.deallocate() }
-                var offA = 0, offB = 0
-                for q in 0..<(n / block) {
-                    _ = float32Arithmetic(op, pa.baseAddress! + offA, stepA, pb.baseAddress! + offB, stepB,
-                                          o.baseAddress! + q * block, rows, row)
-                    var d = r - 3
-                    while d >= 0 {
-                        index[d] += 1; offA += strides[0][d]; offB += strides[1][d]
-                        if index[d] < out[d] { break }
-                        offA -= strides[0][d] * out[d]; offB -= strides[1][d] * out[d]
-                        index[d] = 0
-                        d -= 1
-                    }
-                }
+
+    /// `y = op(a, b)` over `out` (`y` may be `a` or `b` when that operand has `out`'s shape).
+    func run<T: KernelFloat>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, into y: UnsafeMutablePointer<T>) {
+        let n = out.elementCount
+        if strides.isEmpty {
+            _ = float32Arithmetic(op, a, n, b, n, y, 1, n)
+            return
+        }
+        let r = out.rank, block = rows * row
+        // The odometer over the dimensions before the last two.
+        let index = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, r - 2))
+        index.initialize(repeating: 0, count: Swift.max(1, r - 2))
+        defer { index.deallocate() }
+        var offA = 0, offB = 0
+        for q in 0..<(n / block) {
+            _ = float32Arithmetic(op, a + offA, stepA, b + offB, stepB, y + q * block, rows, row)
+            var d = r - 3
+            while d >= 0 {
+                index[d] += 1; offA += strides[0][d]; offB += strides[1][d]
+                if index[d] < out[d] { break }
+                offA -= strides[0][d] * out[d]; offB -= strides[1][d] * out[d]
+                index[d] = 0
+                d -= 1
             }
         }
-        count = n
     }
 }
 
