@@ -192,6 +192,12 @@ static void run_unit(const product_t *p, long u) {
                         p->b + matrix * p->k * p->n, p->c + matrix * p->m * p->n, row0, row1);
 }
 
+void jc_sgemm_small_units(int transA, long batch, long m, long n, long k, const float *a, long lda,
+                          const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo) {
+    product_t p = {transA, m, n, k, lda, batch, rowsPerUnit, (m + rowsPerUnit - 1) / rowsPerUnit, a, b, c};
+    for (long u = unitsFrom; u < unitsTo; u++) run_unit(&p, u);
+}
+
 /* Takes units of product `number` until none is left; returns how many it ran. */
 static long take_units(unsigned number) {
     long ran = 0;

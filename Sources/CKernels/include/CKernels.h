@@ -39,6 +39,10 @@ int jc_sgemm_small_fits(long m, long n, long k);
  *  between threads give the same bits. Only when `jc_sgemm_small_fits`. */
 void jc_sgemm_small_rows(int transA, long m, long n, long k, const float *a, long lda, const float *b,
                          float *c, long row0, long row1);
+/** Units unitsFrom..<unitsTo of a batch of `jc_sgemm_small_rows` products (as in
+ *  `jc_sgemm_small_parallel`), on the calling thread alone. */
+void jc_sgemm_small_units(int transA, long batch, long m, long n, long k, const float *a, long lda,
+                          const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo);
 /** Units unitsFrom..<unitsTo of a batch of `jc_sgemm_small_rows` products (B row-major, one
  *  [m, k] or [k, m] A, [k, n] B and [m, n] C after another), a unit being rowsPerUnit rows of one
  *  matrix (unit u: matrix u / ceil(m / rowsPerUnit)), run by the calling thread and one helper

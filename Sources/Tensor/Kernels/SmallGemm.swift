@@ -43,8 +43,7 @@ enum SmallGemm {
         } else {
             rowMajorB = b
         }
-        let unitsPerMatrix = (g.m + rowsPerUnit - 1) / rowsPerUnit
-        let units = g.batch * unitsPerMatrix
+        let units = g.batch * ((g.m + rowsPerUnit - 1) / rowsPerUnit)
         let threaded = flops >= threadedFlops && BLASInfo.threads > 1
         // Units between two interrupt checks: about 20 MFLOP (0.1-0.3 ms).
         let unitFlops = 2 * Double(Swift.min(rowsPerUnit, g.m)) * Double(g.n) * Double(g.k)
@@ -58,14 +57,10 @@ enum SmallGemm {
                     while from < units {
                         if from > 0 && Cancellation.shouldStop() { stopped = true; return }
                         let to = Swift.min(units, from + chunk)
-                        if !threaded || jc_sgemm_small_parallel(transA, g.batch, g.m, g.n, g.k, pa.baseAddress!, lda,
-                                                                pb.baseAddress!, c.baseAddress!, rowsPerUnit, from, to) == 0 {
-                            for u in from..<to {
-                                let matrix = u / unitsPerMatrix, row0 = (u % unitsPerMatrix) * rowsPerUnit
-                                jc_sgemm_small_rows(transA, g.m, g.n, g.k, pa.baseAddress! + matrix * g.m * g.k, lda,
-                                                    pb.baseAddress! + matrix * g.k * g.n, c.baseAddress! + matrix * g.m * g.n,
-                                                    row0, Swift.min(g.m, row0 + rowsPerUnit))
-                            }
+                        let (ap, bp, cp) = (pa.baseAddress!, pb.baseAddress!, c.baseAddress!)
+                        if !threaded || jc_sgemm_small_parallel(transA, g.batch, g.m, g.n, g.k, ap, lda, bp, cp,
+                                                                rowsPerUnit, from, to) == 0 {
+                            jc_sgemm_small_units(transA, g.batch, g.m, g.n, g.k, ap, lda, bp, cp, rowsPerUnit, from, to)
                         }
                         from = to
                     }
