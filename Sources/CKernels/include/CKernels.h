@@ -50,6 +50,18 @@ void jc_sgemm_small_units(int transA, long batch, long m, long n, long k, const 
  *  0 without running anything when another thread is in a product here or no thread could start. */
 int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, const float *a, long lda,
                             const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo);
+/** Whether `jc_pinv_jacobi8_f32` takes [m, n] matrices: AVX2 and FMA, 2 <= min(m, n) <= 64 and
+ *  max(m, n) <= 256. */
+int jc_pinv_jacobi_fits(long m, long n);
+/** The pseudo-inverses of up to eight row-major [m, n] float32 matrices at once, by one-sided
+ *  Jacobi: src[j] (NULL for an unused lane) to dst[j], row-major [n, m]. Singular values at or
+ *  below max(atol, rtol * the largest) count as zero. Per lane: the rank kept, the largest singular
+ *  value, the smallest kept one (0 when none), and whether the sweeps converged (when not, dst[j]
+ *  holds no pseudo-inverse: use LAPACK). A matrix's result does not depend on the other lanes.
+ *  Returns 0 (writing nothing) without AVX2 and FMA, outside `jc_pinv_jacobi_fits`, or when out of
+ *  memory. */
+int jc_pinv_jacobi8_f32(const float *const *src, float *const *dst, long m, long n, float rtol, float atol,
+                        long *rank, float *sigmaMax, float *sigmaMinKept, int *converged);
 /** dst (cols x rows) = the transpose of src (rows x cols), both contiguous row-major. */
 void jc_transpose_f32(const float *src, long rows, long cols, float *dst);
 

@@ -35,7 +35,8 @@ public enum LinalgOp: Hashable, Sendable {
     /// The sign of `det A`: -1, 0 or 1.
     case signDeterminant
     /// The Moore-Penrose pseudo-inverse: singular values at or below
-    /// `max(atol, rtol * largest)` are treated as zero (`gesdd`).
+    /// `max(atol, rtol * largest)` are treated as zero (`gesdd`; groups of small float32
+    /// matrices by the one-sided Jacobi kernel, `JacobiPinv`).
     case pinv(rtol: Double, atol: Double)
     /// One factor of the singular value decomposition (`gesdd`).
     case svd(SVDPart, fullMatrices: Bool)
@@ -324,6 +325,46 @@ enum LinalgKernel<T: LapackFloat> {
                 svd(src, m, n, part, full, into: dst)
             }
         }
+        // Float32 pseudo-inverses of small matrices go eight at a time through the Jacobi kernel:
+        // a unit of work is then a group of eight matrices instead of one.
+        let jacobi: (rtol: Double, atol: Double)? = {
+            guard case .pinv(let rtol, let atol) = op, T.self == Float.self, JacobiPinv.takes(m: m, n: n, rtol: rtol) else { return nil }
+            return (rtol, atol)
+        }()
+        let perUnit = jacobi == nil ? 1 : JacobiPinv.lanes
+        let units = (batch + perUnit - 1) / perUnit
+        /// Unit `u`'s matrices.
+        @Sendable func unit(_ u: Int, _ pa: UnsafeBufferPointer<T>, _ pr: UnsafeMutableBufferPointer<T>, _ pb: UnsafeBufferPointer<T>?) {
+            let first = u * perUnit, end = Swift.min(batch, first + perUnit)
+            guard let (rtol, atol) = jacobi, JacobiPinv.worthIt(count: end - first, k: Swift.min(m, n)) else {
+                for i in first..<end { one(i, pa, pr, pb) }
+                return
+            }
+            // Non-finite matrices get NaN and a note from `one`; the rest go through the kernel.
+            var finite: [Int] = []
+            for i in first..<end {
+                if pa[(i * m * n)..<((i + 1) * m * n)].allSatisfy({ $0.isFinite }) { finite.append(i) } else { one(i, pa, pr, pb) }
+            }
+            var start = 0
+            while start < finite.count {
+                // A run of consecutive finite matrices (the kernel takes contiguous ones).
+                var stop = start + 1
+                while stop < finite.count && finite[stop] == finite[stop - 1] + 1 { stop += 1 }
+                let outcomes = pa.withMemoryRebound(to: Float.self) { fa in
+                    pr.withMemoryRebound(to: Float.self) { fr in
+                        JacobiPinv.group(fa, fr, first: finite[start], count: stop - start, m: m, n: n, rtol: rtol, atol: atol)
+                    }
+                }
+                for (j, outcome) in outcomes.enumerated() {
+                    let i = finite[start + j]
+                    switch outcome {
+                    case .done(let issues): for issue in issues { note(i, issue) }
+                    case .notDone: one(i, pa, pr, pb)
+                    }
+                }
+                start = stop
+            }
+        }
         let rhs = b ?? []
         let stopped = Atomic<Bool>(false)
         a.withUnsafeBufferPointer { pa in
@@ -332,13 +373,13 @@ enum LinalgKernel<T: LapackFloat> {
                     let pb: UnsafeBufferPointer<T>? = b == nil ? nil : pbAll
                     // Matrices are independent: with several of them, split the batch over the
                     // cores (each LAPACK call on a small matrix runs on one core).
-                    let workers = Swift.min(batch, linalgWorkers, m * n >= 64 ? Int.max : 1)
+                    let workers = Swift.min(units, linalgWorkers, m * n >= 64 ? Int.max : 1)
                     if workers <= 1 {
-                        // One matrix at a time: LAPACK's own products may use OpenBLAS's threads.
+                        // One unit at a time: LAPACK's own products may use OpenBLAS's threads.
                         BLASInfo.useThreads(forFlops: Double(m) * Double(n) * Double(Swift.min(m, n)) * Double(batch))
-                        for i in 0..<batch {
+                        for u in 0..<units {
                             if Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
-                            one(i, pa, pr, pb)
+                            unit(u, pa, pr, pb)
                         }
                         return
                     }
@@ -350,11 +391,11 @@ enum LinalgKernel<T: LapackFloat> {
                     BLASInfo.setThreads(1)
                     defer { BLASInfo.setThreads(blasThreads) }
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
-                        for i in stride(from: w, to: batch, by: workers) {
+                        for u in stride(from: w, to: units, by: workers) {
                             if stopped.load(ordering: .relaxed) { return }
                             // The check is the session's (a flag read): safe from any thread.
                             if w == 0 && Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
-                            one(i, shared.a, shared.r, shared.b)
+                            unit(u, shared.a, shared.r, shared.b)
                         }
                     }
                 }
