@@ -173,6 +173,9 @@ typedef struct {
     long m, n, k, lda, batch, rowsPerUnit, unitsPerMatrix;
     const float *a, *b;
     float *c;
+    /* Set for `jc_parallel_units`: each unit is body(context, unit) instead of rows of a product. */
+    void (*body)(void *context, long unit);
+    void *context;
 } product_t;
 
 static product_t current;                       /* written by the caller between products */
@@ -186,6 +189,7 @@ static atomic_int helper_state;                 /* 0 none, 1 started */
 static _Atomic unsigned posted;                 /* the last product's number */
 
 static void run_unit(const product_t *p, long u) {
+    if (p->body) { p->body(p->context, u); return; }
     long matrix = u / p->unitsPerMatrix, row0 = (u % p->unitsPerMatrix) * p->rowsPerUnit;
     long row1 = row0 + p->rowsPerUnit < p->m ? row0 + p->rowsPerUnit : p->m;
     jc_sgemm_small_rows(p->transA, p->m, p->n, p->k, p->a + matrix * p->m * p->k, p->lda,
@@ -194,7 +198,7 @@ static void run_unit(const product_t *p, long u) {
 
 void jc_sgemm_small_units(int transA, long batch, long m, long n, long k, const float *a, long lda,
                           const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo) {
-    product_t p = {transA, m, n, k, lda, batch, rowsPerUnit, (m + rowsPerUnit - 1) / rowsPerUnit, a, b, c};
+    product_t p = {transA, m, n, k, lda, batch, rowsPerUnit, (m + rowsPerUnit - 1) / rowsPerUnit, a, b, c, NULL, NULL};
     for (long u = unitsFrom; u < unitsTo; u++) run_unit(&p, u);
 }
 
@@ -242,8 +246,9 @@ static void *helper(void *unused) {
     return NULL;
 }
 
-int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, const float *a, long lda,
-                            const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo) {
+/* Posts `job` for units unitsFrom..<unitsTo, runs units on the calling thread until none is
+ * left, and waits for the units the helper took. 0 (nothing run) when busy or without a helper. */
+static int run_parallel(product_t job, long unitsFrom, long unitsTo) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&busy, &expected, 1)) return 0;
     if (atomic_load(&helper_state) == 0) {
@@ -256,8 +261,7 @@ int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, cons
         if (!ok) { atomic_store(&busy, 0); return 0; }
         atomic_store(&helper_state, 1);
     }
-    long unitsPerMatrix = (m + rowsPerUnit - 1) / rowsPerUnit;
-    current = (product_t){transA, m, n, k, lda, batch, rowsPerUnit, unitsPerMatrix, a, b, c};
+    current = job;
     unsigned number = atomic_load(&posted) + 1;
     if (number == 0) number = 1;
     atomic_store_explicit(&units_total, unitsTo, memory_order_relaxed);
@@ -275,5 +279,17 @@ int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, cons
     }
     atomic_store(&busy, 0);
     return 1;
+}
+
+int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, const float *a, long lda,
+                            const float *b, float *c, long rowsPerUnit, long unitsFrom, long unitsTo) {
+    long unitsPerMatrix = (m + rowsPerUnit - 1) / rowsPerUnit;
+    product_t job = {transA, m, n, k, lda, batch, rowsPerUnit, unitsPerMatrix, a, b, c, NULL, NULL};
+    return run_parallel(job, unitsFrom, unitsTo);
+}
+
+int jc_parallel_units(void (*body)(void *context, long unit), void *context, long unitsFrom, long unitsTo) {
+    product_t job = {0, 0, 0, 0, 0, 0, 0, 1, NULL, NULL, NULL, body, context};
+    return run_parallel(job, unitsFrom, unitsTo);
 }
 

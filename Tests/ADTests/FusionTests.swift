@@ -1,6 +1,6 @@
 import XCTest
 @testable import AD
-import Tensor
+@testable import Tensor
 
 /// Elementwise fusion (`Optimizer/Fusion.swift`, `Tensor/Kernels/FusedLoop.swift`): fused and
 /// unfused plans of the same program give the same bits, on random elementwise programs and on the
@@ -282,6 +282,34 @@ final class FusionTests: XCTestCase {
             }
             let program = try closed.program.optimized()
             try assertFusedAgrees(program, [Tensor(shape: shape, float32: [Float](repeating: 0.5, count: shape.elementCount))], "\(shape)")
+        }
+    }
+
+    /// Loops of `FusedLoop.threadedElements` or more run in units on two threads: the same bits as
+    /// on one, for a ragged last unit, rows read in place, one-element inputs, bool registers and
+    /// two outputs, in float32 and float64.
+    func testTwoThreadLoopsGiveTheBitsOfOne() throws {
+        var g = Generator(seed: 31)
+        for (shape, dtype) in [(Shape([65, 16, 64]), DType.float32), ([40, 33, 31], .float64), ([64, 16, 1, 64], .float32)] {
+            let r = shape.rank
+            var rowShape = shape.dims
+            rowShape[r - 2] = 1
+            let loop = FusedLoop(shape: shape, dtype: dtype, inputShapes: [shape, Shape(rowShape), Shape(Array(repeating: 1, count: r))],
+                                 instructions: [.input(0), .input(1), .input(2), .binary(.mul, 0, 1), .unary(.tanh, 3),
+                                                .binary(.sub, 2, 4), .compare(.gt, 5, 0), .select(6, 5, 3), .binary(.div, 7, 1)],
+                                 outputs: [8, 5])
+            let inputs = [Tensor.randn(shape, dtype: dtype, generator: &g), Tensor.randn(Shape(rowShape), dtype: dtype, generator: &g),
+                          Tensor(shape: Shape(Array(repeating: 1, count: r)), float64: [0.25]).converted(to: dtype)]
+            XCTAssertGreaterThanOrEqual(shape.elementCount, FusedLoop.threadedElements)
+            let threads = BLASInfo.threads
+            BLASInfo.setThreads(2)
+            XCTAssertGreaterThan(FusedLoop.split(shape.elementCount, tile: FusedLoop.tile).units, 1)
+            let two = try Tensor.fused(loop, inputs)
+            BLASInfo.setThreads(1)
+            XCTAssertEqual(FusedLoop.split(shape.elementCount, tile: FusedLoop.tile).units, 1)
+            let one = try Tensor.fused(loop, inputs)
+            BLASInfo.setThreads(threads)
+            for (a, b) in zip(two, one) { XCTAssertEqual(a.doubles.map(\.bitPattern), b.doubles.map(\.bitPattern), "\(shape) \(dtype)") }
         }
     }
 

@@ -164,6 +164,27 @@ final class KernelTests: XCTestCase {
     /// Small float32 products (CKernels/SmallGemm.c) on one thread and split between two: the same
     /// in-order sums, for both layouts of each operand, rows that are not a multiple of the 6-row
     /// tile, columns not a multiple of 16, and batches.
+    /// `ParallelUnits` (the fused loops' two threads) runs every unit exactly once, and the
+    /// helper thread takes some of them when each unit takes a while.
+    func testParallelUnitsRunEachUnitOnceOnTwoThreads() throws {
+        let units = 40
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: units)
+        let threads = UnsafeMutablePointer<pthread_t>.allocate(capacity: units)
+        defer { counts.deallocate(); threads.deallocate() }
+        counts.initialize(repeating: 0, count: units)
+        let work = ParallelUnits { u in
+            counts[u] += 1
+            threads[u] = pthread_self()
+            usleep(500)
+        }
+        XCTAssertTrue(work.run(units: units), "the helper thread could not start")
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: counts, count: units)), Array(repeating: 1, count: units))
+        let me = pthread_self()
+        let helped = (0..<units).filter { pthread_equal(threads[$0], me) == 0 }.count
+        XCTAssertGreaterThan(helped, 0, "the helper took no unit")
+        XCTAssertLessThan(helped, units, "the caller took no unit")
+    }
+
     func testSmallProductsAreInOrderSumsOnAnySplit() throws {
         guard jc_has_avx2_fma() != 0 else { throw XCTSkip("the small-product kernel needs AVX2 and FMA") }
         var g = Generator(seed: 21)

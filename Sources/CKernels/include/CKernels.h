@@ -62,6 +62,11 @@ int jc_pinv_jacobi_fits(long m, long n);
  *  memory. */
 int jc_pinv_jacobi8_f32(const float *const *src, float *const *dst, long m, long n, float rtol, float atol,
                         long *rank, float *sigmaMax, float *sigmaMinKept, int *converged);
+/** body(context, u) for every u in unitsFrom..<unitsTo, on the calling thread and the small
+ *  products' helper thread (units taken from one counter, so each runs once); returns after the
+ *  last one has finished. Returns 0 without running anything when another thread is running
+ *  units here or no thread could start: the caller runs them itself. */
+int jc_parallel_units(void (*body)(void *context, long unit), void *context, long unitsFrom, long unitsTo);
 /** dst (cols x rows) = the transpose of src (rows x cols), both contiguous row-major. */
 void jc_transpose_f32(const float *src, long rows, long cols, float *dst);
 
