@@ -145,7 +145,7 @@ static void pivot(float *g, float *v, float *d, float *scale, long l, long k, lo
  * each) in which some pair was rotated. */
 AVX2_FMA static int sweep(float *g, float *v, float *d, float *scale, long l, long k, float tolerance) {
     const __m256 one = _mm256_set1_ps(1), zero = _mm256_setzero_ps(), half = _mm256_set1_ps(0.5f);
-    const __m256 tol2 = _mm256_set1_ps(tolerance * tolerance), absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    const __m256 tol = _mm256_set1_ps(tolerance), absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
     const __m256 signMask = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u)), huge = _mm256_set1_ps(1e15f);
     int rotated = 0;
     settle(g, v, scale, l, k);
@@ -161,8 +161,10 @@ AVX2_FMA static int sweep(float *g, float *v, float *d, float *scale, long l, lo
             __m256 gxy = _mm256_mul_ps(_mm256_mul_ps(haveKnown ? known : dot(x, y, l), sp), sq);
             __m256 a = _mm256_load_ps(d + p * LANES), b = _mm256_load_ps(d + q * LANES);
             haveKnown = 0;
-            /* Rotate where g^2 > tol^2 a b (false where g = 0, so never for a zero column). */
-            __m256 mask = _mm256_cmp_ps(_mm256_mul_ps(gxy, gxy), _mm256_mul_ps(tol2, _mm256_mul_ps(a, b)), _CMP_GT_OQ);
+            /* Rotate where |g| > tol sqrt(a) sqrt(b) (false where g = 0, so never for a zero column;
+             * square roots first, so that columns down to 1e-19 of the largest do not underflow). */
+            __m256 bound = _mm256_mul_ps(tol, _mm256_mul_ps(_mm256_sqrt_ps(a), _mm256_sqrt_ps(b)));
+            __m256 mask = _mm256_cmp_ps(_mm256_and_ps(gxy, absMask), bound, _CMP_GT_OQ);
             int bits = _mm256_movemask_ps(mask);
             if (!bits) continue;
             rotated |= bits;

@@ -12,10 +12,11 @@ enum JacobiPinv {
 
     /// Whether groups of `[m, n]` float32 matrices with this relative cut-off go through the kernel:
     /// `jc_pinv_jacobi_fits` (AVX2 and FMA, `2 <= min(m, n) <= 64`, `max(m, n) <= 256`), and
-    /// `rtol >= 1e-12`, so that every kept singular value's square is a normal float32 (the kernel
-    /// scales each matrix to a largest element in [0.5, 1)).
+    /// `rtol >= 1e-18`, so that every kept singular value's square is a normal float32 (the kernel
+    /// scales each matrix to a largest element in [0.5, 1), so the largest singular value is at
+    /// least 0.5). `pinverse`'s default `rcond = 1e-15` qualifies.
     static func takes(m: Int, n: Int, rtol: Double) -> Bool {
-        rtol >= 1e-12 && jc_pinv_jacobi_fits(m, n) != 0
+        rtol >= 1e-18 && jc_pinv_jacobi_fits(m, n) != 0
     }
 
     /// Whether a group of `count` matrices with `min(m, n) = k` is faster through the kernel than
