@@ -139,10 +139,10 @@ static void pivot(float *g, float *v, float *d, float *scale, long l, long k, lo
     }
 }
 
-/* One cyclic sweep over the pairs of G's k columns (each l vectors), rotating V's columns (each k
- * vectors) alike. The columns' squared norms, in d, are summed afresh at the start and then
- * updated by each rotation (a - t g and b + t g, as LAPACK's sgesvj). Returns the lanes (a bit
- * each) in which some pair was rotated. */
+/* One sweep over the pairs of G's k columns (each l vectors), row by row with de Rijk's pivoting,
+ * rotating V's columns (each k vectors) alike. The columns' squared norms, in d, are summed afresh
+ * at the start and then updated by each rotation (a - t g and b + t g, as LAPACK's sgesvj).
+ * Returns the lanes (a bit each) in which some pair was rotated. */
 AVX2_FMA static int sweep(float *g, float *v, float *d, float *scale, long l, long k, float tolerance) {
     const __m256 one = _mm256_set1_ps(1), zero = _mm256_setzero_ps(), half = _mm256_set1_ps(0.5f);
     const __m256 tol = _mm256_set1_ps(tolerance), absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
