@@ -203,7 +203,9 @@ AVX2_FMA static int pinv8(const float *const *src, float *const *dst, long m, lo
                           long *rank, float *sigmaMax, float *sigmaMinKept, int *converged) {
     const int wide = m < n;
     const long l = wide ? n : m, k = wide ? m : n;
-    float *g = aligned_alloc(32, sizeof(float) * (LANES * (size_t)(l * k + k * k + 3 * k + l * 2) + (size_t)(m * n + 8)));
+    /* aligned_alloc takes only a size that is a multiple of the alignment. */
+    size_t bytes = sizeof(float) * (LANES * (size_t)(l * k + k * k + 3 * k + l * 2) + (size_t)(m * n + 8));
+    float *g = aligned_alloc(32, (bytes + 31) / 32 * 32);
     if (!g) return 0;
     float *v = g + l * k * LANES, *w = v + k * k * LANES, *columnScale = w + k * LANES, *row = columnScale + 2 * k * LANES;
     float *zeros = row + l * 2 * LANES;
