@@ -165,9 +165,10 @@ final class KernelTests: XCTestCase {
     /// in-order sums, for both layouts of each operand, rows that are not a multiple of the 6-row
     /// tile, columns not a multiple of 16, and batches.
     /// `ParallelUnits` (the fused loops' two threads) runs every unit exactly once, and the
-    /// helper thread takes some of them when each unit takes a while.
+    /// helper thread takes some of them when each unit takes a while (80 ms in all: time for a
+    /// sleeping helper to wake even on a loaded machine).
     func testParallelUnitsRunEachUnitOnceOnTwoThreads() throws {
-        let units = 40
+        let units = 80
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: units)
         let threads = UnsafeMutablePointer<pthread_t>.allocate(capacity: units)
         defer { counts.deallocate(); threads.deallocate() }
@@ -175,7 +176,7 @@ final class KernelTests: XCTestCase {
         let work = ParallelUnits { u in
             counts[u] += 1
             threads[u] = pthread_self()
-            usleep(500)
+            usleep(1000)
         }
         XCTAssertTrue(work.run(units: units), "the helper thread could not start")
         XCTAssertEqual(Array(UnsafeBufferPointer(start: counts, count: units)), Array(repeating: 1, count: units))
