@@ -23,7 +23,7 @@ enum JacobiPinv {
     /// through `count` `sgesdd` calls: the kernel's time is that of eight matrices whatever the
     /// count (4 of 64 x 64: 1.14x LAPACK's time, 6: 0.78x; 8 of 16 x 16: 0.19x).
     static func worthIt(count: Int, k: Int) -> Bool {
-        count >= 6 || (k <= 16 && count >= 1)
+        count >= 6 || k <= 16
     }
 
     /// What became of one matrix of a group.
@@ -34,31 +34,25 @@ enum JacobiPinv {
         case notDone
     }
 
-    /// Pseudo-inverses of `src`'s matrices `first..<first + count` (row-major `[m, n]` each, all
-    /// finite) into `dst` (row-major `[n, m]` each); one outcome per matrix.
-    static func group(_ src: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>, first: Int, count: Int,
+    /// Pseudo-inverses of `src`'s matrices numbered `matrices` (at most eight; row-major `[m, n]`
+    /// each, all finite) into `dst` (row-major `[n, m]` each); one outcome per matrix.
+    static func group(_ src: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>, matrices: [Int],
                       m: Int, n: Int, rtol: Double, atol: Double) -> [Outcome] {
-        precondition(count >= 1 && count <= lanes)
+        precondition(matrices.count <= lanes)
         var from = [UnsafePointer<Float>?](repeating: nil, count: lanes)
         var to = [UnsafeMutablePointer<Float>?](repeating: nil, count: lanes)
-        for j in 0..<count {
-            from[j] = src.baseAddress! + (first + j) * m * n
-            to[j] = dst.baseAddress! + (first + j) * m * n
+        for (j, i) in matrices.enumerated() {
+            from[j] = src.baseAddress! + i * m * n
+            to[j] = dst.baseAddress! + i * m * n
         }
         var rank = [Int](repeating: 0, count: lanes), converged = [Int32](repeating: 0, count: lanes)
         var largest = [Float](repeating: 0, count: lanes), smallestKept = [Float](repeating: 0, count: lanes)
         let ran = jc_pinv_jacobi8_f32(from, to, m, n, Float(rtol), Float(atol),
                                       &rank, &largest, &smallestKept, &converged)
-        let k = Swift.min(m, n)
-        return (0..<count).map { j in
+        return matrices.indices.map { j in
             guard ran != 0, converged[j] != 0 else { return .notDone }
-            var issues: [LinalgIssue.Kind] = []
-            if rank[j] < k { issues.append(.rankDeficient(rank: rank[j], full: k)) }
-            if rank[j] > 0 {
-                let cond = Double(largest[j]) / Double(smallestKept[j])
-                if cond > illConditionedThreshold(.float32) { issues.append(.illConditioned(cond: cond)) }
-            }
-            return .done(issues)
+            return .done(LinalgKernel<Float>.pinvIssues(rank: rank[j], full: Swift.min(m, n), largest: Double(largest[j]),
+                                                       smallestKept: Double(smallestKept[j])))
         }
     }
 }

@@ -345,24 +345,17 @@ enum LinalgKernel<T: LapackFloat> {
             for i in first..<end {
                 if pa[(i * m * n)..<((i + 1) * m * n)].allSatisfy({ $0.isFinite }) { finite.append(i) } else { one(i, pa, pr, pb) }
             }
-            var start = 0
-            while start < finite.count {
-                // A run of consecutive finite matrices (the kernel takes contiguous ones).
-                var stop = start + 1
-                while stop < finite.count && finite[stop] == finite[stop - 1] + 1 { stop += 1 }
-                let outcomes = pa.withMemoryRebound(to: Float.self) { fa in
-                    pr.withMemoryRebound(to: Float.self) { fr in
-                        JacobiPinv.group(fa, fr, first: finite[start], count: stop - start, m: m, n: n, rtol: rtol, atol: atol)
-                    }
+            guard !finite.isEmpty else { return }
+            let outcomes = pa.withMemoryRebound(to: Float.self) { fa in
+                pr.withMemoryRebound(to: Float.self) { fr in
+                    JacobiPinv.group(fa, fr, matrices: finite, m: m, n: n, rtol: rtol, atol: atol)
                 }
-                for (j, outcome) in outcomes.enumerated() {
-                    let i = finite[start + j]
-                    switch outcome {
-                    case .done(let issues): for issue in issues { note(i, issue) }
-                    case .notDone: one(i, pa, pr, pb)
-                    }
+            }
+            for (i, outcome) in zip(finite, outcomes) {
+                switch outcome {
+                case .done(let issues): for issue in issues { note(i, issue) }
+                case .notDone: one(i, pa, pr, pb)
                 }
-                start = stop
             }
         }
         let rhs = b ?? []
@@ -504,6 +497,18 @@ enum LinalgKernel<T: LapackFloat> {
         }
     }
 
+    /// What a pseudo-inverse that kept `rank` of `full` singular values, the largest and the
+    /// smallest kept as given, has to report (`pinv` here and `JacobiPinv`).
+    static func pinvIssues(rank: Int, full: Int, largest: Double, smallestKept: Double) -> [LinalgIssue.Kind] {
+        var issues: [LinalgIssue.Kind] = []
+        if rank < full { issues.append(.rankDeficient(rank: rank, full: full)) }
+        if rank > 0 {
+            let cond = largest / smallestKept
+            if cond > illConditionedThreshold(T.self == Float.self ? .float32 : .float64) { issues.append(.illConditioned(cond: cond)) }
+        }
+        return issues
+    }
+
     /// `Vh_rᵀ diag(1/S_r) U_rᵀ` over the `r` singular values above the cut-off, `[n, m]`.
     static func pinv(_ src: UnsafeBufferPointer<T>, _ m: Int, _ n: Int, rtol: Double, atol: Double,
                      into dst: UnsafeMutableBufferPointer<T>) -> [LinalgIssue.Kind] {
@@ -514,12 +519,8 @@ enum LinalgKernel<T: LapackFloat> {
         guard !s[0].isNaN else { dst.initialize(repeating: .nan); return [] }
         let cutoff = Swift.max(atol, rtol * Double(s[0]))
         let rank = s.prefix { Double($0) > cutoff }.count
-        var issues: [LinalgIssue.Kind] = []
-        if rank < k { issues.append(.rankDeficient(rank: rank, full: k)) }
+        let issues = pinvIssues(rank: rank, full: k, largest: Double(s[0]), smallestKept: rank > 0 ? Double(s[rank - 1]) : 0)
         if rank > 0 {
-            let cond = Double(s[0]) / Double(s[rank - 1])
-            let dtype: DType = T.self == Float.self ? .float32 : .float64
-            if cond > illConditionedThreshold(dtype) { issues.append(.illConditioned(cond: cond)) }
             // W = diag(1/S_r) Vh_r ([r, n]); result = Wᵀ U_rᵀ ([n, r] x [r, m]).
             var w = [T](repeating: 0, count: rank * n)
             for i in 0..<rank { let inv = 1 / s[i]; for j in 0..<n { w[i * n + j] = vh[i * n + j] * inv } }
