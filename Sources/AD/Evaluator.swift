@@ -48,6 +48,7 @@ public struct Evaluator {
         for (v, t) in program.constants { env[v.id] = t; live += t.byteCount }
         peakBytes = live
         equationSeconds = []
+        if plan.usesHelperThread { HelperThread.prewake() }
         let weights = progress == nil ? [] : plan.steps.map { Self.work($0, program) }
         let totalWork = weights.reduce(0, +)
         var doneWork = 0

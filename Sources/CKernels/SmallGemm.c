@@ -187,6 +187,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static atomic_int helper_state;                 /* 0 none, 1 started */
 static _Atomic unsigned posted;                 /* the last product's number */
+static _Atomic unsigned wakeups;                /* bumped by jc_parallel_prewake */
+static atomic_int awake;                        /* 1 while the helper spins or works, 0 asleep */
 
 static void run_unit(const product_t *p, long u) {
     if (p->body) { p->body(p->context, u); return; }
@@ -223,7 +225,8 @@ static long take_units(unsigned number) {
 
 static void *helper(void *unused) {
     (void)unused;
-    unsigned seen = 0;
+    atomic_store_explicit(&awake, 1, memory_order_relaxed);
+    unsigned seen = 0, woken = 0;
     for (;;) {
         unsigned number;
         long spins = 0;
@@ -237,8 +240,15 @@ static void *helper(void *unused) {
             clock_gettime(CLOCK_MONOTONIC, &t);
             if ((t.tv_sec - start.tv_sec) * 1000000000L + (t.tv_nsec - start.tv_nsec) < SPIN_NS) continue;
             pthread_mutex_lock(&lock);
-            while (atomic_load_explicit(&posted, memory_order_acquire) == seen) pthread_cond_wait(&wake, &lock);
+            atomic_store_explicit(&awake, 0, memory_order_relaxed);
+            while (atomic_load_explicit(&posted, memory_order_acquire) == seen
+                   && atomic_load_explicit(&wakeups, memory_order_acquire) == woken)
+                pthread_cond_wait(&wake, &lock);
+            woken = atomic_load_explicit(&wakeups, memory_order_acquire);
+            atomic_store_explicit(&awake, 1, memory_order_relaxed);
             pthread_mutex_unlock(&lock);
+            /* Woken for work or ahead of it (jc_parallel_prewake): spin again for SPIN_NS. */
+            clock_gettime(CLOCK_MONOTONIC, &start);
         }
         seen = number;
         take_units(number);
@@ -246,21 +256,41 @@ static void *helper(void *unused) {
     return NULL;
 }
 
-/* Posts `job` for units unitsFrom..<unitsTo, runs units on the calling thread until none is
- * left, and waits for the units the helper took. 0 (nothing run) when busy or without a helper. */
-static int run_parallel(product_t job, long unitsFrom, long unitsTo) {
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&busy, &expected, 1)) return 0;
+/* Starts the helper thread if it is not running; 0 when it cannot be started. */
+static int start_helper(void) {
+    static pthread_mutex_t starting = PTHREAD_MUTEX_INITIALIZER;
+    if (atomic_load(&helper_state) != 0) return 1;
+    pthread_mutex_lock(&starting);
+    int ok = 1;
     if (atomic_load(&helper_state) == 0) {
         pthread_t t;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        int ok = pthread_create(&t, &attr, helper, NULL) == 0;
+        ok = pthread_create(&t, &attr, helper, NULL) == 0;
         pthread_attr_destroy(&attr);
-        if (!ok) { atomic_store(&busy, 0); return 0; }
-        atomic_store(&helper_state, 1);
+        if (ok) atomic_store(&helper_state, 1);
     }
+    pthread_mutex_unlock(&starting);
+    return ok;
+}
+
+int jc_parallel_helper_awake(void) { return atomic_load_explicit(&awake, memory_order_relaxed); }
+
+void jc_parallel_prewake(void) {
+    if (!start_helper()) return;
+    pthread_mutex_lock(&lock);
+    atomic_fetch_add_explicit(&wakeups, 1, memory_order_release);
+    pthread_cond_signal(&wake);
+    pthread_mutex_unlock(&lock);
+}
+
+/* Posts `job` for units unitsFrom..<unitsTo, runs units on the calling thread until none is
+ * left, and waits for the units the helper took. 0 (nothing run) when busy or without a helper. */
+static int run_parallel(product_t job, long unitsFrom, long unitsTo) {
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&busy, &expected, 1)) return 0;
+    if (!start_helper()) { atomic_store(&busy, 0); return 0; }
     current = job;
     unsigned number = atomic_load(&posted) + 1;
     if (number == 0) number = 1;

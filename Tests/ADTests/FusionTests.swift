@@ -153,6 +153,23 @@ final class FusionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ExecutionPlan(hessianProgram).fusedEquationCount, 10)
     }
 
+    /// A plan wakes the helper thread at the start of a run when one of its steps may use it: a
+    /// product of `SmallGemm.threadedFlops` or more, or a fused loop of
+    /// `FusedLoop.threadedElements` elements or more. The Hessian of the peers' workload has both;
+    /// a small batch has neither.
+    func testPlansKnowWhetherTheyUseTheHelperThread() throws {
+        let f = mlp([16, 64, 64, 1])
+        let scalar: TensorFunction = { xs in [try f(xs)[0].reduceSum([0])] }
+        let g = vmap(hessian(scalar, argnums: [0]), inDims: [0], outDims: { [0] })
+        for (batch, uses) in [(64, true), (2, false)] {
+            let x = randomTensor([batch, 16], seed: 5, dtype: .float32)
+            let plan = ExecutionPlan(try trace(inputTypes: [TensorType(of: x)], g).program.optimized())
+            XCTAssertEqual(plan.usesHelperThread, uses, "batch \(batch)")
+            var ev = Evaluator(shouldStop: { false })
+            XCTAssertEqual(try ev.run(plan, [x])[0].shape, [batch, 16, 16])
+        }
+    }
+
     /// `tanh(x) * (1 - tanh(x)^2)` with `tanh(x)` also returned: one loop, two outputs, and the
     /// intermediates `1 - tanh^2` are never materialised.
     func testPlanKeepsWhatIsReadOutsideTheLoop() throws {

@@ -102,6 +102,32 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// From `FusedLoop.threadedElements` elements on, float32 arithmetic runs on two threads
+    /// (blocks of the last two dimensions, or runs of 64 elements): the values are still each
+    /// element's one rounding, written over an operand or not, and one thread gives the same bits.
+    func testTwoThreadArithmeticGivesTheBitsOfOne() throws {
+        var g = Generator(seed: 32)
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads) }
+        for (x, y) in [([16, 64], [65, 1, 64]), ([65, 16, 64], [65, 1, 64]), ([300, 201], [300, 201]), ([3, 7, 41, 40], [7, 1, 40])] {
+            let a = Tensor.randn(Shape(x), generator: &g), b = Tensor.randn(Shape(y), generator: &g)
+            let out = try Shape.broadcast(a.shape, b.shape, op: "test")
+            XCTAssertGreaterThanOrEqual(out.elementCount, FusedLoop.threadedElements)
+            for op in [BinaryOp.add, .sub, .mul, .div] {
+                BLASInfo.setThreads(1)
+                let one = try Tensor.binary(op, a, b).doubles.map(\.bitPattern)
+                BLASInfo.setThreads(2)
+                XCTAssertTrue(try Tensor.binary(op, a, b).doubles.map(\.bitPattern) == one, "\(op) \(x) \(y)")
+                // Written over the operand of the result's shape, when there is one.
+                guard a.shape == out || b.shape == out else { continue }
+                let left = a.shape == out, target = left ? a : b
+                var t = Tensor(shape: target.shape, float32: target.doubles.map(Float.init))   // its own storage
+                XCTAssertTrue(Tensor.binary(op, into: &t, other: left ? b : a, targetIsLeft: left))
+                XCTAssertTrue(t.doubles.map(\.bitPattern) == one, "in place: \(op) \(x) \(y)")
+            }
+        }
+    }
+
     /// Products with nothing contracted (outer products, batched or not) take a loop of their own;
     /// their values are the products, and a product of -0 is +0 as BLAS's beta = 0 gives it.
     /// Products zero C themselves and pass beta = 1 to BLAS: the same bits as BLAS with beta = 0
@@ -173,6 +199,8 @@ final class KernelTests: XCTestCase {
         let threads = UnsafeMutablePointer<pthread_t>.allocate(capacity: units)
         defer { counts.deallocate(); threads.deallocate() }
         counts.initialize(repeating: 0, count: units)
+        // Woken ahead of the work (as a plan's run does), repeatedly: still one run of each unit.
+        for _ in 0..<3 { HelperThread.prewake(); usleep(200) }
         let work = ParallelUnits { u in
             counts[u] += 1
             threads[u] = pthread_self()

@@ -53,7 +53,20 @@ public struct ExecutionPlan: Sendable {
         self.program = program
         isFused = fusing
         steps = fusing ? FusionPlanner(program).steps() : program.equations.indices.map { .equation($0) }
+        usesHelperThread = steps.contains { step in
+            switch step {
+            case .equation(let k):
+                guard case .dotGeneral = program.equations[k].primitive else { return false }
+                return HelperThread.mayTakeProduct(flops: Cost.flops(program.equations[k], program))
+            case .fused(let loop, _, _, _):
+                return HelperThread.takesLoop(elements: loop.shape.elementCount)
+            }
+        }
     }
+
+    /// Whether a step may run on the helper thread of the small products and fused loops: the
+    /// evaluator wakes it when the run starts (`HelperThread.prewake`).
+    public let usesHelperThread: Bool
 
     /// The number of fused loops.
     public var fusedLoopCount: Int {

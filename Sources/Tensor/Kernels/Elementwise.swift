@@ -273,20 +273,42 @@ struct Float32Rows {
         (rows, row, stepA, stepB, strides) = (out[r - 2], out[r - 1], st[0][r - 2], st[1][r - 2], st)
     }
 
-    /// `y = op(a, b)` over `out` (`y` may be `a` or `b` when that operand has `out`'s shape).
+    /// `y = op(a, b)` over `out` (`y` may be `a` or `b` when that operand has `out`'s shape). From
+    /// `FusedLoop.threadedElements` elements on, on two threads (`ParallelUnits`): each writes its
+    /// own blocks, so the bits are those of one thread.
     func run<T: KernelFloat>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, into y: UnsafeMutablePointer<T>) {
         let n = out.elementCount
+        // What the threads share out: runs of 64 elements when both operands have `out`'s shape,
+        // else blocks of the last two dimensions.
+        let pieces = strides.isEmpty ? (n + 63) / 64 : n / (rows * row)
+        let units = n >= FusedLoop.threadedElements && BLASInfo.threads > 1 ? Swift.min(8, pieces) : 1
+        if units > 1 {
+            let work = ParallelUnits { u in self.run(a, b, into: y, pieces: (u * pieces / units)..<((u + 1) * pieces / units)) }
+            if work.run(units: units) { return }
+        }
+        run(a, b, into: y, pieces: 0..<pieces)
+    }
+
+    /// `run` over some of the pieces (runs of 64 elements, or blocks).
+    private func run<T: KernelFloat>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, into y: UnsafeMutablePointer<T>,
+                                     pieces: Range<Int>) {
+        let n = out.elementCount
         if strides.isEmpty {
-            _ = float32Arithmetic(op, a, n, b, n, y, 1, n)
+            let start = pieces.lowerBound * 64, end = Swift.min(n, pieces.upperBound * 64)
+            _ = float32Arithmetic(op, a + start, end - start, b + start, end - start, y + start, 1, end - start)
             return
         }
         let r = out.rank, block = rows * row
-        // The odometer over the dimensions before the last two.
+        // The odometer over the dimensions before the last two, set to the first block.
         let index = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, r - 2))
-        index.initialize(repeating: 0, count: Swift.max(1, r - 2))
         defer { index.deallocate() }
-        var offA = 0, offB = 0
-        for q in 0..<(n / block) {
+        var offA = 0, offB = 0, rest = pieces.lowerBound
+        for d in stride(from: r - 3, through: 0, by: -1) {
+            index[d] = rest % out[d]
+            rest /= out[d]
+            offA += index[d] * strides[0][d]; offB += index[d] * strides[1][d]
+        }
+        for q in pieces {
             _ = float32Arithmetic(op, a + offA, stepA, b + offB, stepB, y + q * block, rows, row)
             var d = r - 3
             while d >= 0 {

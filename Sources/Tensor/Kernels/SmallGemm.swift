@@ -16,6 +16,11 @@ enum SmallGemm {
     /// waits for it; at 4 MFLOP (`jacobian_vectorized`'s product) that made the time bimodal.
     static let threadedFlops = BLASInfo.singleThreadedGemmFlops
 
+    /// Products of this many flops or more run on two threads when the helper is awake already
+    /// (spinning after other work, or woken at the start of a plan's run): no wake-up to wait for.
+    /// A Hessian's [1024, 64] x [64, 16] (2.1 MFLOP) took 27-37 us on one thread.
+    static let awakeThreadedFlops = 1.0e6
+
     /// Whether the kernel takes the product: AVX2 and FMA, `2 <= k <= 256` (`k = 1` has its own
     /// loop), `k * n <= 32768`, `n` close to a multiple of 16 (`jc_sgemm_small_fits`), at least 8
     /// rows, and for a transposed B (transposed first, `k * n` moves) at least 128 rows to pay for
@@ -44,7 +49,8 @@ enum SmallGemm {
             rowMajorB = b
         }
         let units = g.batch * ((g.m + rowsPerUnit - 1) / rowsPerUnit)
-        let threaded = flops >= threadedFlops && BLASInfo.threads > 1
+        let threaded = BLASInfo.threads > 1
+            && (flops >= threadedFlops || (flops >= awakeThreadedFlops && jc_parallel_helper_awake() != 0))
         // Units between two interrupt checks: about 20 MFLOP (0.1-0.3 ms).
         let unitFlops = 2 * Double(Swift.min(rowsPerUnit, g.m)) * Double(g.n) * Double(g.k)
         let chunk = Swift.max(1, Int(20e6 / unitFlops))
