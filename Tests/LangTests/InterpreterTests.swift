@@ -251,6 +251,31 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(run("x"), "1\n", "variables survive an error")
     }
 
+    /// An error raised inside the string of `eval`, `exec` or `Timer(stmt)` is shown in that
+    /// string, at its place there, not at the same line and column of the file being run; an error
+    /// in a function defined in the string shows the string too, and one at the call site of a
+    /// function the file.
+    func testErrorsInsideStringsPointIntoTheString() {
+        let file = "import torch\nx = torch.ones(3)\nexec('y = 1\\nz = torch.nothing(x)')"
+        let d = error(file)
+        XCTAssertTrue(d?.message.contains("has no attribute 'nothing'") == true, d?.message ?? "no error")
+        XCTAssertEqual(d?.source?.file, "<string>")
+        XCTAssertEqual(d?.range?.start.line, 2)
+        XCTAssertEqual(d?.range?.start.column, 5)
+        XCTAssertTrue(d?.render(source: file, file: "<test>").contains("<string>:2:5: error: AttributeError") == true)
+        XCTAssertTrue(d?.render(source: file, file: "<test>").contains("z = torch.nothing(x)\n    ^") == true,
+                      d?.render(source: file, file: "<test>") ?? "")
+        let e = error("import torch\nx = torch.ones(3)\neval('torch.nothing(x)')")
+        XCTAssertEqual(e?.source?.file, "<string>")
+        XCTAssertEqual(e?.range?.start.column, 1)
+        let t = error("import torch\nfrom torch.utils.benchmark import Timer\nTimer('torch.addmmm(1)').timeit(1)")
+        XCTAssertEqual(t?.source?.file, "<timeit-src>")
+        // The file's own errors keep the file's text.
+        let f = error("import torch\ntorch.nothing")
+        XCTAssertTrue(f?.source == nil || f?.source?.file == "<test>")
+        XCTAssertEqual(f?.range?.start.line, 2)
+    }
+
     /// Deep recursion raises RecursionError at the limit, and with the limit raised past what the
     /// thread's native stack holds, before the stack runs out; the interpreter goes on afterwards.
     func testRecursionStopsBeforeTheNativeStackEnds() {

@@ -68,12 +68,18 @@ public struct PythonError: Error, CustomStringConvertible {
 
     public var description: String { message.isEmpty ? typeName : "\(typeName): \(message)" }
 
-    /// The same error with a place, unless it already has one.
+    /// The same error with a place, unless it already has one. An error raised with a range but
+    /// no source text (`PythonError(..., at: range)` in a builtin) gets the text of the innermost
+    /// statement or expression that catches it, the text its range points into: the string of an
+    /// `eval`, `exec` or `Timer(stmt)`, or a function's file, not the file being run.
     func placed(_ r: SourceRange?, _ s: SourceText?) -> PythonError {
-        guard range == nil, let r else { return self }
         var e = self
-        e.range = r
-        e.source = s
+        if range == nil, let r {
+            e.range = r
+            e.source = s
+        } else if range != nil && source == nil {
+            e.source = s
+        }
         return e
     }
 }
