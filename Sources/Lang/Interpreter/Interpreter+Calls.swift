@@ -36,10 +36,12 @@ extension Interpreter {
     func callFunction(_ fn: Function, _ args: CallArguments) throws -> Value {
         switch fn.body {
         case .builtin(let b):
+            let traits: BuiltinTraits
+            if let known = fn.builtinTraits { traits = known } else { traits = BuiltinTraits(b); fn.builtinTraits = traits }
             let bound = try registry.bind(b, args, interpreter: self)
             let before = Autograd.newestSerial
             var result = try b.run(bound)
-            if Self.viewBuiltins.contains(b.name) {
+            if traits.isView {
                 result = try makeViews(b.name, bound, result) { base in
                     var again = bound
                     let slot = b.signature.index(of: "input") ?? b.signature.index(of: "tensor")!
@@ -47,10 +49,11 @@ extension Interpreter {
                     return try b.run(again)
                 }
             }
-            if Autograd.newestSerial > before, Self.tensorTopics.contains(b.topic), let name = gradFnName(b.name, bound) {
+            if Autograd.newestSerial > before, traits.namesItsNode,
+               let name = traits.gradFnName ?? argumentGradFnName(b.name, bound) {
                 rename(result, madeAfter: before, to: name)
             }
-            if b.signature.index(of: "requires_grad") != nil, try bound.bool("requires_grad"), case .tensor(let h) = result {
+            if traits.takesRequiresGrad, try bound.bool("requires_grad"), case .tensor(let h) = result {
                 try setRequiresGrad(h, true, factory: true)
             }
             return result

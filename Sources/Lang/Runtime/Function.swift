@@ -41,6 +41,9 @@ public final class Function {
     /// same transform of the same function made again (an inline `vmap(jacrev(net))(x)` in a
     /// loop) finds its cached program.
     public var cacheKey: AnyHashable?
+    /// For a builtin, what its name and topic say about every call (`BuiltinTraits`), worked out
+    /// at its first call.
+    var builtinTraits: BuiltinTraits?
 
     /// Creates a function.
     public init(name: String, qualname: String? = nil, body: Body, summary: String? = nil) {
@@ -120,4 +123,24 @@ public struct Builtin {
 
     /// `jacrev(func, argnums=0, has_aux=False, chunk_size=None)`.
     public var signatureText: String { signature.text }
+}
+
+/// What a builtin's name, topic and signature say about each of its calls: whether its result is
+/// a view of its input, whether it is a tensor operation whose autograd node is named after it
+/// (and that name when the arguments do not change it), whether it takes `requires_grad`. Worked out once per builtin function: the set
+/// lookups and the switch of names they replace were a quarter of a recorded `torch.tanh(x)`.
+struct BuiltinTraits {
+    let isView: Bool
+    let namesItsNode: Bool
+    /// Whether it has a `requires_grad` parameter (the factories: `torch.zeros(..., requires_grad=True)`).
+    let takesRequiresGrad: Bool
+    /// `Interpreter.fixedGradFnName`: nil when the arguments decide the name.
+    let gradFnName: String??
+
+    init(_ b: Builtin) {
+        isView = Interpreter.viewBuiltins.contains(b.name)
+        namesItsNode = Interpreter.tensorTopics.contains(b.topic)
+        takesRequiresGrad = b.signature.index(of: "requires_grad") != nil
+        gradFnName = namesItsNode ? Interpreter.fixedGradFnName(b.name) : .some(nil)
+    }
 }
