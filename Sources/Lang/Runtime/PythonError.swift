@@ -72,13 +72,16 @@ public struct PythonError: Error, CustomStringConvertible {
     /// no source text (`PythonError(..., at: range)` in a builtin) gets the text of the innermost
     /// statement or expression that catches it, the text its range points into: the string of an
     /// `eval`, `exec` or `Timer(stmt)`, or a function's file, not the file being run.
+    /// An empty text (the interpreter's before any `run`: a `:trace` or `:time` expression, which
+    /// the REPL places in its command line itself) leaves the source unset.
     func placed(_ r: SourceRange?, _ s: SourceText?) -> PythonError {
         var e = self
+        let text = s?.text.isEmpty == false ? s : nil
         if range == nil, let r {
             e.range = r
-            e.source = s
+            e.source = text
         } else if range != nil && source == nil {
-            e.source = s
+            e.source = text
         }
         return e
     }
