@@ -195,10 +195,25 @@ public final class BuiltinRegistry: @unchecked Sendable {
     /// An empty registry (the interpreter fills it).
     public init() {}
 
+    /// One function object per builtin name, made at its first lookup: `torch.tanh is torch.tanh`,
+    /// and the calls of a method or a bare name keep what their first call worked out
+    /// (`BuiltinTraits`) instead of a new object each time.
+    private var functions: [String: Function] = [:]
+
+    /// The function object of the builtin `name` (see `functions`), or nil when there is none.
+    public func function(_ name: String) -> Function? {
+        if let f = functions[name] { return f }
+        guard let b = byName[name] else { return nil }
+        let f = Function(name: name, body: .builtin(b))
+        functions[name] = f
+        return f
+    }
+
     /// Forgets every builtin (their closures hold the interpreter: see `Interpreter.dismantle`).
     func removeAll() {
         byName = [:]
         names = []
+        functions = [:]
     }
 
     /// Adds a builtin. `params` uses the signature spec syntax: `"input"`, `"dim=None"`,
@@ -214,6 +229,7 @@ public final class BuiltinRegistry: @unchecked Sendable {
             // A layer's arguments are its class's __init__'s, as PyTorch names them in errors.
             copy.signature.name = topic == "nn" && n.first?.isUppercase == true ? n + ".__init__" : n
             byName[n] = copy
+            functions[n] = nil
         }
     }
 

@@ -134,7 +134,7 @@ extension Interpreter {
     /// A name that is not a variable or a Python builtin: a torch builtin, a namespace (`torch`,
     /// `F`), a dtype or a constant.
     func resolveGlobalName(_ n: String) -> Value? {
-        if let b = registry.byName[n] { return .function(Function(name: n, body: .builtin(b))) }
+        if let f = registry.function(n) { return .function(f) }
         if let m = shorthandNamespace(n) { return .namespace(m) }
         switch n {
         case "float32": return .dtype(.float32)

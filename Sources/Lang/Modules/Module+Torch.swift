@@ -47,7 +47,7 @@ extension Interpreter {
     func registryValue(_ n: String) -> Value? {
         guard let b = registry.byName[n] else { return nil }
         if b.topic == "nn", n.first?.isUppercase == true, b.name == n { return .type(BuiltinTypes.moduleType(n)) }
-        return .function(Function(name: n, body: .builtin(b)))
+        return registry.function(n).map { .function($0) }
     }
 
     // MARK: - torch

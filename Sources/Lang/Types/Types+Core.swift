@@ -82,8 +82,9 @@ func makeTypeType() -> TypeObject {
         default: break
         }
         guard let attr = t.lookup(name) else {
-            if t === BuiltinTypes.tensor || t === BuiltinTypes.parameter, let b = interp.registry.byName[name], b.isMethod {
-                return .function(Function(name: name, body: .builtin(b)))
+            if t === BuiltinTypes.tensor || t === BuiltinTypes.parameter, let b = interp.registry.byName[name], b.isMethod,
+               let f = interp.registry.function(name) {
+                return .function(f)
             }
             return nil
         }

@@ -342,8 +342,8 @@ extension Interpreter {
             return tensorMethod(h, name)
         default: break
         }
-        if let b = registry.byName[name], b.isMethod {
-            return .function(Function.bound(.function(Function(name: name, body: .builtin(b))), to: .tensor(h), name: name))
+        if let b = registry.byName[name], b.isMethod, let f = registry.function(name) {
+            return .function(Function.bound(.function(f), to: .tensor(h), name: name))
         }
         return inPlaceMethod(h, name)
     }
