@@ -209,6 +209,12 @@ public final class BuiltinRegistry: @unchecked Sendable {
         return f
     }
 
+    /// The function object of the builtin `name` when it is also a tensor method (`x.sum()`).
+    public func method(_ name: String) -> Function? {
+        guard byName[name]?.isMethod == true else { return nil }
+        return function(name)
+    }
+
     /// Forgets every builtin (their closures hold the interpreter: see `Interpreter.dismantle`).
     func removeAll() {
         byName = [:]

@@ -82,8 +82,7 @@ func makeTypeType() -> TypeObject {
         default: break
         }
         guard let attr = t.lookup(name) else {
-            if t === BuiltinTypes.tensor || t === BuiltinTypes.parameter, let b = interp.registry.byName[name], b.isMethod,
-               let f = interp.registry.function(name) {
+            if t === BuiltinTypes.tensor || t === BuiltinTypes.parameter, let f = interp.registry.method(name) {
                 return .function(f)
             }
             return nil

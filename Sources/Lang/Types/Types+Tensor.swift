@@ -342,7 +342,7 @@ extension Interpreter {
             return tensorMethod(h, name)
         default: break
         }
-        if let b = registry.byName[name], b.isMethod, let f = registry.function(name) {
+        if let f = registry.method(name) {
             return .function(Function.bound(.function(f), to: .tensor(h), name: name))
         }
         return inPlaceMethod(h, name)

@@ -139,7 +139,7 @@ extension Interpreter {
             }
         case "requires_grad", "detach", "retain_grad": return nil
         default:
-            guard let b = registry.byName[base], b.isMethod, let f = registry.function(base) else { return nil }
+            guard let f = registry.method(base) else { return nil }
             let method = Value.function(Function.bound(.function(f), to: .tensor(h), name: base))
             return native(name, ["*args", "**kwargs"]) { [unowned self] a in
                 let r = try self.call(method, CallArguments(a.rest, keywords: a.keywordExtras, range: a.range), range: a.range)

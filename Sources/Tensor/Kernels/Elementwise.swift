@@ -280,11 +280,16 @@ struct Float32Rows {
         let n = out.elementCount
         // What the threads share out: runs of 64 elements when both operands have `out`'s shape,
         // else blocks of the last two dimensions.
-        let pieces = strides.isEmpty ? (n + 63) / 64 : n / (rows * row)
-        let units = n >= FusedLoop.threadedElements && BLASInfo.threads > 1 ? Swift.min(8, pieces) : 1
-        if units > 1 {
-            let work = ParallelUnits { u in self.run(a, b, into: y, pieces: (u * pieces / units)..<((u + 1) * pieces / units)) }
-            if work.run(units: units) { return }
+        let piece = strides.isEmpty ? 64 : rows * row
+        let pieces = (n + piece - 1) / piece
+        // Units of whole pieces, as the fused loops split theirs (`FusedLoop.split`).
+        let split = FusedLoop.split(n, tile: piece)
+        if split.units > 1 {
+            let perUnit = split.length / piece
+            let work = ParallelUnits { u in
+                self.run(a, b, into: y, pieces: (u * perUnit)..<Swift.min(pieces, (u + 1) * perUnit))
+            }
+            if work.run(units: split.units) { return }
         }
         run(a, b, into: y, pieces: 0..<pieces)
     }
