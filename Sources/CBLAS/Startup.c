@@ -67,6 +67,7 @@ const char *jc_preferred_coretype(unsigned features) {
 int jc_take_deferred_threads(void) { return atomic_exchange(&deferred_threads, 0); }
 int jc_deferred_threads(void) { return atomic_load(&deferred_threads); }
 void jc_clear_deferred_threads(void) { atomic_store(&deferred_threads, 0); }
+void jc_defer_threads(int threads) { atomic_store(&deferred_threads, threads); }
 
 // glibc calls constructors with main's arguments.
 __attribute__((constructor(101))) static void prepare_openblas(int argc, char **argv, char **envp) {

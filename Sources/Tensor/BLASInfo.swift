@@ -24,6 +24,34 @@ public enum BLASInfo {
         openblas_set_num_threads(Int32(n))
     }
 
+    /// The online cores.
+    public static let cores = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// The number the user chose with `torch.set_num_threads` (nil until then): what
+    /// `torch.get_num_threads()` reports, as in PyTorch, even above the cores.
+    public private(set) nonisolated(unsafe) static var chosenThreads: Int?
+
+    /// `torch.set_num_threads(n)`: every kernel then uses at most `n` threads (OpenBLAS, the small
+    /// products' and fused loops' helper thread, batched LAPACK), and never more than the cores.
+    public static func choose(threads n: Int) {
+        precondition(n > 0, "a positive number of threads")
+        chosenThreads = n
+        setThreads(Swift.min(n, cores))
+    }
+
+    /// Runs `body` with at most `n` threads (`torch.utils.benchmark.Timer(num_threads=n)`), then
+    /// restores the number chosen before.
+    public static func withThreads<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        let (savedChoice, savedThreads, savedDeferred) = (chosenThreads, Int(openblas_get_num_threads()), Int(jc_deferred_threads()))
+        choose(threads: n)
+        defer {
+            chosenThreads = savedChoice
+            setThreads(savedThreads)
+            if savedDeferred > 0 { jc_defer_threads(Int32(savedDeferred)) }
+        }
+        return try body()
+    }
+
     /// Products below this many flops run on one OpenBLAS thread.
     static let threadedFlops = 1.0e6
 

@@ -48,3 +48,16 @@ print(m_loop.median > 0)
 m_small = Timer("torch.mm(a, a)", globals={"torch": torch, "a": torch.randn(4, 4)}).timeit(100)
 print(m_small)
 print(m_small.number_per_run, m_small.times == [m_small.median])
+
+# The Timer's threads (num_threads, 1 by default) and the session's (set_num_threads).
+inside = []
+Timer("inside.append(torch.get_num_threads())", globals={"torch": torch, "inside": inside}).timeit(1)
+Timer("inside.append(torch.get_num_threads())", globals={"torch": torch, "inside": inside}, num_threads=2).timeit(1)
+print(inside[0], inside[-1])
+torch.set_num_threads(1)
+print(torch.get_num_threads())
+for bad in [0, -2]:
+    try:
+        torch.set_num_threads(bad)
+    except RuntimeError as e:
+        print("RuntimeError:", e)

@@ -102,6 +102,20 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// `Timer(num_threads=n)`'s bound: every kernel sees at most `n` threads while it runs, and the
+    /// session's choice (or the deferred start of OpenBLAS's threads) comes back after it.
+    func testWithThreadsBoundsTheKernelsAndRestoresTheChoice() throws {
+        let (threads, chosen) = (BLASInfo.threads, BLASInfo.chosenThreads)
+        BLASInfo.withThreads(1) {
+            XCTAssertEqual(BLASInfo.threads, 1)
+            XCTAssertEqual(BLASInfo.chosenThreads, 1)
+        }
+        XCTAssertEqual(BLASInfo.threads, threads)
+        XCTAssertEqual(BLASInfo.chosenThreads, chosen)
+        BLASInfo.withThreads(64) { XCTAssertEqual(BLASInfo.threads, min(64, BLASInfo.cores), "never more than the cores") }
+        XCTAssertEqual(BLASInfo.threads, threads)
+    }
+
     /// From `FusedLoop.threadedElements` elements on, float32 arithmetic runs on two threads
     /// (blocks of the last two dimensions, or runs of 64 elements): the values are still each
     /// element's one rounding, written over an operand or not, and one thread gives the same bits.

@@ -24,3 +24,6 @@ int jc_deferred_threads(void);
 
 /// Forgets the deferred threads (the user chose a number: torch.set_num_threads).
 void jc_clear_deferred_threads(void);
+
+/// Defers `threads` again (restoring the state before a temporary choice of threads).
+void jc_defer_threads(int threads);

@@ -37,6 +37,9 @@ extension Interpreter {
           modules      torch (nn, nn.functional, func, autograd, autograd.functional, optim, linalg,
                        utils.benchmark, cuda), functorch, sys, math, functools, itertools, collections, random,
                        time, copy, typing, operator, os, warnings, contextlib, abc
+          threads      torch.set_num_threads(n) / get_num_threads(): every kernel (OpenBLAS, the helper thread of
+                       the small products and fused loops, batched LAPACK) uses at most n threads;
+                       Timer(num_threads=1), the default, times on one thread as PyTorch's Timer does
           not supported: yield (generator functions), async/await, match, walrus (:=), bytes,
                        multiple inheritance, backward hooks, torch.nn.init
         """

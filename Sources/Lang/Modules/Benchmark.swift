@@ -102,8 +102,14 @@ extension Interpreter {
         ])
     }
 
-    /// Runs the statement `number` times; the seconds it took.
+    /// Runs the statement `number` times on at most the Timer's `num_threads` threads (as
+    /// PyTorch's Timer sets its thread pool); the seconds it took.
     func timeStatement(_ t: TimerPayload, _ number: Int) throws -> Double {
+        guard t.numThreads > 0 else { throw PythonError(.RuntimeError, "set_num_threads expects a positive integer") }
+        return try BLASInfo.withThreads(t.numThreads) { try runTimed(t, number) }
+    }
+
+    private func runTimed(_ t: TimerPayload, _ number: Int) throws -> Double {
         if !t.setupDone {
             try runSnippet(t.setup, in: t.scope, what: "setup")
             t.setupDone = true

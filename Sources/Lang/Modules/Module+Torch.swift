@@ -79,8 +79,14 @@ extension Interpreter {
             }),
             ("is_floating_point", function("is_floating_point", ["input"]) { a in .bool(try a.tensor("input").dtype.isFloatingPoint) }),
             ("from_numpy", function("from_numpy", ["ndarray"]) { a in .tensor(try a.tensor("ndarray")) }),
-            ("get_num_threads", function("get_num_threads", []) { _ in .int(BLASInfo.threads) }),
-            ("set_num_threads", function("set_num_threads", ["int"]) { _ in .none }),
+            ("get_num_threads", function("get_num_threads", []) { _ in .int(BLASInfo.chosenThreads ?? BLASInfo.threads) }),
+            ("set_num_threads", function("set_num_threads", ["int"]) { a in
+                if case .float? = a.value("int") { throw PythonError(.RuntimeError, "set_num_threads expects an int, but got float") }
+                let n = try a.int("int")
+                guard n > 0 else { throw PythonError(.RuntimeError, "set_num_threads expects a positive integer") }
+                BLASInfo.choose(threads: n)
+                return .none
+            }),
         ]
         return Namespace(name: "torch", attributes: attrs, resolve: { interp, n in
             if let sub = interp.module(named: "torch." + n) { return .namespace(sub) }

@@ -275,9 +275,6 @@ extension Double: LapackFloat {
     }
 }
 
-/// How many threads a batch of matrices is split over: the online cores.
-private let linalgWorkers = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-
 /// The buffers of one batched call, handed to the worker threads (each writes its own matrices).
 private struct SharedBuffers<T>: @unchecked Sendable {
     let a: UnsafeBufferPointer<T>, r: UnsafeMutableBufferPointer<T>, b: UnsafeBufferPointer<T>?
@@ -366,7 +363,7 @@ enum LinalgKernel<T: LapackFloat> {
                     let pb: UnsafeBufferPointer<T>? = b == nil ? nil : pbAll
                     // Matrices are independent: with several of them, split the batch over the
                     // cores (each LAPACK call on a small matrix runs on one core).
-                    let workers = Swift.min(units, linalgWorkers, m * n >= 64 ? Int.max : 1)
+                    let workers = Swift.min(units, BLASInfo.cores, BLASInfo.chosenThreads ?? Int.max, m * n >= 64 ? Int.max : 1)
                     if workers <= 1 {
                         // One unit at a time: LAPACK's own products may use OpenBLAS's threads.
                         BLASInfo.useThreads(forFlops: Double(m) * Double(n) * Double(Swift.min(m, n)) * Double(batch))
