@@ -61,6 +61,38 @@ final class AutogradTests: XCTestCase {
         assertClose(value(numericRows), value(expected), rtol: 1e-12, atol: 1e-12, "create_graph Hessian")
     }
 
+    /// The backward of tanh and sigmoid in one pass gives the bits of the VJP rule's three
+    /// operations, is recorded under create_graph as one node with PyTorch's name, and that node
+    /// differentiates like the rule (the third derivative against forward mode).
+    func testActivationBackwardIsTheRuleInOnePass() throws {
+        for dtype in [DType.float32, .float64] {
+            for (unary, name) in [(UnaryOp.tanh, "TanhBackwardBackward0"), (.logistic, "SigmoidBackwardBackward0")] {
+                let x = randomTensor([5, 7], seed: 11, dtype: dtype)
+                let y = try Tensor.unary(unary, x)
+                let ct = randomTensor([5, 7], seed: 12, dtype: dtype)
+                let onePass = try XCTUnwrap(Tensor.activationBackward(unary, grad: ct, output: y))
+                let rule = try VJP.apply(.unary(unary), x: [.tensor(x)], y: [.tensor(y)], ct: .tensor(ct), need: [true])[0]!
+                XCTAssertEqual(onePass.doubles, try rule.requireConcrete("").doubles, "\(unary) \(dtype): not the rule's bits")
+
+                // d/dx of sum(grad(sum(f(x) * w), x, create_graph) * v): one recorded node, and
+                // the third-order value of forward mode.
+                let w = op(randomTensor([5, 7], seed: 13, dtype: dtype))
+                let v = op(randomTensor([5, 7], seed: 14, dtype: dtype))
+                let h = leaf(x)
+                let out = try (h.operand.unary(unary) * w).reduceSum([0, 1]).trackedHandle!
+                let g = try Autograd.grad(roots: [(out, .scalar(1, dtype))], inputs: [h], retainGraph: true, createGraph: true)[0]!
+                XCTAssertEqual(g.trackedHandle?.gradFn?.name, name)
+                let second = try (g * v).reduceSum([0, 1]).trackedHandle!
+                let third = try Autograd.grad(roots: [(second, .scalar(1, dtype))], inputs: [h])[0]!.untracked
+                let f: TensorFunction = { xs in [try (xs[0].unary(unary) * w).reduceSum([0, 1])] }
+                let gradient: TensorFunction = { xs in [try (grad(f, argnums: [0])(xs)[0] * v).reduceSum([0, 1])] }
+                let expected = try grad(gradient, argnums: [0])([.tensor(x)])[0]
+                let tol = dtype == .float32 ? 1e-5 : 1e-12
+                assertClose(value(third), value(expected), rtol: tol, atol: tol, "\(unary) \(dtype) third derivative")
+            }
+        }
+    }
+
     func testAStagedProgramIsOneNodeThatDifferentiatesLikeItsEquations() throws {
         let w = leaf(randomTensor([3, 4], seed: 5))
         let x = randomTensor([5, 4], seed: 6)
@@ -145,7 +177,7 @@ final class AutogradTests: XCTestCase {
             }
             if text.contains("VJP.apply(") { vjpCallers.append(f) }
         }
-        XCTAssertEqual(Set(vjpCallers), ["AD/Transforms/VJPTransform.swift", "AD/Autograd/Backward.swift"])
+        XCTAssertEqual(Set(vjpCallers), ["AD/Transforms/VJPTransform.swift", "AD/Autograd/Backward.swift", "AD/Autograd/ActivationBackward.swift"])
         let backward = try String(contentsOf: sources.appendingPathComponent("AD/Autograd/Backward.swift"), encoding: .utf8)
         for forbidden in [".unary(", "Operand.binary(", ".dotGeneral", "Operand.dot("] {
             XCTAssertFalse(backward.contains(forbidden), "Backward.swift computes derivatives itself (\(forbidden))")

@@ -77,3 +77,32 @@ q = p * 3
 r = p.exp()
 torch.autograd.backward([q, r], [torch.ones(2), torch.full((2,), 0.5)])
 print(p.grad)
+
+# The graph a create_graph gradient records, walked as torchviz walks it (by id() of the
+# grad_fn objects): tanh's backward is one TanhBackwardBackward0 node, sigmoid's one
+# SigmoidBackwardBackward0, and every path to a node gives the same object.
+def walk(fn):
+    seen, kept, names, stack = set(), [], {}, [fn]
+    while stack:
+        n = stack.pop()
+        if n is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        kept.append(n)
+        names[n.name()] = names.get(n.name(), 0) + 1
+        stack.extend(m for m, _ in n.next_functions)
+    return sorted(names.items())
+
+block = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 4), torch.nn.Sigmoid())
+xb = torch.randn(5, 4, requires_grad=True)
+yb = block(xb)
+(gb,) = torch.autograd.grad(yb[:, 1].sum(), xb, create_graph=True)
+print(gb.grad_fn.name(), gb.grad_fn is gb.grad_fn)
+for name, count in walk(gb.grad_fn):
+    if "BackwardBackward" in name or "Accumulate" in name:
+        print(" ", name, count)
+first = gb.grad_fn.next_functions[0][0]
+print(first.name(), first is gb.grad_fn.next_functions[0][0])
+(g2,) = torch.autograd.grad(gb.pow(2).sum(), xb)
+inner = lambda x: torch.func.grad(lambda x: block(x)[:, 1].sum())(x)
+print(g2.shape, torch.allclose(g2, torch.func.grad(lambda x: inner(x).pow(2).sum())(xb.detach()), atol=1e-7))

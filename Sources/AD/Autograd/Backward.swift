@@ -225,6 +225,7 @@ extension Autograd {
             switch n.operation {
             case .primitive(let p):
                 guard let ct = cts.first ?? nil else { return need.map { _ in nil } }
+                if let g = try ActivationBackward.apply(p, y: y, ct: ct) { return [g] }
                 return try VJP.apply(p, x: x, y: y, ct: ct, need: need)
             case .program(let recorded):
                 let full = try zip(cts.indices, n.outputTypes).map { i, t in

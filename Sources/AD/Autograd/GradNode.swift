@@ -63,6 +63,9 @@ public final class GradNode {
     public let outputTypes: [TensorType]
     /// Creation order: a node made later has a larger serial.
     public let serial: Int
+    /// The language's object for this node while one is alive, so that every `grad_fn` and
+    /// `next_functions` reaching the node gives the same object (`is`, `id()`), as in PyTorch.
+    public weak var languageObject: AnyObject?
 
     /// The bytes a node saving `saved` and `outputs` holds (what `Autograd.liveGraphBytes` counts).
     static func bytes(_ saved: [Tensor], _ outputs: [Tensor]) -> Int {

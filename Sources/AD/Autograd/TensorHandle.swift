@@ -78,6 +78,9 @@ public final class TensorHandle {
     public var grad: TensorHandle?
     /// Whether a non-leaf keeps its gradient in `grad` (`retain_grad()`).
     public var retainsGrad = false
+    /// The language's `AccumulateGrad` object for this leaf while one is alive (one object per
+    /// leaf, as PyTorch keeps one accumulator per leaf).
+    public weak var accumulatorObject: AnyObject?
     /// The base this tensor is a view of, and how.
     public private(set) var view: View?
     private var sharedCounter: VersionCounter?

@@ -102,9 +102,20 @@ extension Interpreter {
 
     // MARK: - grad_fn objects
 
-    /// A `grad_fn` as a Python object.
+    /// A `grad_fn` as a Python object: the node's object while one is alive.
     func gradFnValue(_ n: GradNode) -> Value {
-        .instance(Instance(cls: BuiltinTypes.gradNodeClass(n.name), payload: n))
+        if let i = n.languageObject as? Instance { return .instance(i) }
+        let i = Instance(cls: BuiltinTypes.gradNodeClass(n.name), payload: n)
+        n.languageObject = i
+        return .instance(i)
+    }
+
+    /// A leaf's `AccumulateGrad` as a Python object: the leaf's object while one is alive.
+    func accumulatorValue(_ h: TensorHandle) -> Value {
+        if let i = h.accumulatorObject as? Instance { return .instance(i) }
+        let i = Instance(cls: BuiltinTypes.accumulateGrad, payload: h)
+        h.accumulatorObject = i
+        return .instance(i)
     }
 
     /// `next_functions`: `((node, index), ...)`, leaves as `AccumulateGrad`, constants as `(None, 0)`.
@@ -112,7 +123,7 @@ extension Interpreter {
         .tuple(n.nextFunctions.map { e in
             switch e {
             case .node(let m, let i)?: return .tuple([gradFnValue(m), .int(i)])
-            case .leaf(let h)?: return .tuple([.instance(Instance(cls: BuiltinTypes.accumulateGrad, payload: h)), .int(0)])
+            case .leaf(let h)?: return .tuple([accumulatorValue(h), .int(0)])
             case nil: return .tuple([Value.none, .int(0)])
             }
         })
