@@ -15,6 +15,11 @@ extension Autograd {
     /// Polled between nodes; returning true stops the pass with `Interrupted`.
     public nonisolated(unsafe) static var shouldStop: () -> Bool = { false }
 
+    /// Whether a backward pass is walking the graph (its state is on the nodes, so passes do not nest).
+    nonisolated(unsafe) static var isWalking = false
+    /// The serial of the newest backward pass (`GradNode.Walk.serial`).
+    nonisolated(unsafe) static var walkSerial = 0
+
     /// Handles that asked to keep their gradient (`retain_grad()`), held weakly.
     nonisolated(unsafe) static var retaining: [WeakHandle] = []
 
@@ -97,17 +102,33 @@ extension Autograd {
         }
 
         private mutating func walk(_ roots: [(TensorHandle, Operand)]) throws {
+            // The walk's state lives on the nodes (`GradNode.Walk`), marked with this pass's
+            // serial: no dictionary lookups per edge.
+            guard !Autograd.isWalking else {
+                throw TensorError("a backward pass cannot start inside another backward pass")
+            }
+            Autograd.isWalking = true
+            Autograd.walkSerial += 1
+            let serial = Autograd.walkSerial
             // The nodes reachable from the roots, and how many edges lead into each.
-            var nodes: [ObjectIdentifier: GradNode] = [:]
-            var dependencies: [ObjectIdentifier: Int] = [:]
-            var stack = roots.compactMap { $0.0.gradFn }
-            for n in stack { nodes[ObjectIdentifier(n)] = n }
+            var reachable: [GradNode] = []
+            func reach(_ n: GradNode) -> Bool {
+                guard n.walk.serial != serial else { return false }
+                n.walk = GradNode.Walk(serial: serial)
+                reachable.append(n)
+                return true
+            }
+            var stack = roots.compactMap { $0.0.gradFn }.filter(reach)
             while let n = stack.popLast() {
                 for case .node(let m, _)? in n.edges {
-                    let k = ObjectIdentifier(m)
-                    dependencies[k, default: 0] += 1
-                    if nodes[k] == nil { nodes[k] = m; stack.append(m) }
+                    if reach(m) { stack.append(m) }
+                    m.walk.dependencies += 1
                 }
+            }
+            defer {
+                // A pass stopped by an error leaves no gradients held by the nodes.
+                for n in reachable { n.walk.buffer = [] }
+                Autograd.isWalking = false
             }
             // Which nodes lead to a target (all of them when every leaf is one).
             let targetLeaves = Set((targets ?? []).filter { $0.isLeaf }.map(ObjectIdentifier.init))
@@ -118,62 +139,65 @@ extension Autograd {
             var retained: [ObjectIdentifier: [(Int, TensorHandle)]] = [:]
             if accumulate {
                 for w in Autograd.retaining {
-                    guard let h = w.handle, h.retainsGrad, let f = h.gradFn, nodes[ObjectIdentifier(f)] != nil else { continue }
+                    guard let h = w.handle, h.retainsGrad, let f = h.gradFn, f.walk.serial == serial else { continue }
                     if targets != nil && !(targets!.contains { $0 === h }) { continue }
                     retained[ObjectIdentifier(f), default: []].append((h.outputIndex, h))
                 }
             }
-            var needed: [ObjectIdentifier: Bool] = [:]
+            let everyLeaf = targets == nil
             func leadsToTarget(_ n: GradNode) -> Bool {
-                let k = ObjectIdentifier(n)
-                if let known = needed[k] { return known }
-                needed[k] = false   // no cycles in a recorded graph; this only stops re-entry
-                var result = targets == nil || targetOutputs[k] != nil
+                switch n.walk.leadsToTarget {
+                case .yes: return true
+                case .no, .finding: return false   // no cycles in a recorded graph; this only stops re-entry
+                case .unknown: break
+                }
+                n.walk.leadsToTarget = .finding
+                var result = !targetOutputs.isEmpty && targetOutputs[ObjectIdentifier(n)] != nil
                 for e in n.edges {
                     switch e {
-                    case .leaf(let h)?: if targets == nil || targetLeaves.contains(ObjectIdentifier(h)) { result = true }
+                    case .leaf(let h)?: if targetLeaves.contains(ObjectIdentifier(h)) { result = true }
                     case .node(let m, _)?: if leadsToTarget(m) { result = true }
                     case nil: break
                     }
                 }
-                needed[k] = result
+                n.walk.leadsToTarget = result ? .yes : .no
                 return result
             }
             func wanted(_ e: GradNode.Edge?) -> Bool {
                 switch e {
-                case .leaf(let h)?: return targets == nil || targetLeaves.contains(ObjectIdentifier(h))
-                case .node(let m, _)?: return leadsToTarget(m)
+                case .leaf(let h)?: return everyLeaf || targetLeaves.contains(ObjectIdentifier(h))
+                case .node(let m, _)?: return everyLeaf || leadsToTarget(m)
                 case nil: return false
                 }
             }
+            func add(_ g: Operand, into m: GradNode, output j: Int) throws {
+                if m.walk.buffer.isEmpty { m.walk.buffer = [Operand?](repeating: nil, count: m.outputTypes.count) }
+                m.walk.buffer[j] = try m.walk.buffer[j].map { try $0 + g } ?? g
+            }
 
             // Seed the gradients of the roots.
-            var buffers: [ObjectIdentifier: [Operand?]] = [:]
             for (h, g) in roots {
-                if let f = h.gradFn {
-                    let k = ObjectIdentifier(f)
-                    var b = buffers[k] ?? [Operand?](repeating: nil, count: f.outputTypes.count)
-                    b[h.outputIndex] = try b[h.outputIndex].map { try $0 + g } ?? g
-                    buffers[k] = b
-                } else {
-                    try deliverToLeaf(h, g)
-                }
+                if let f = h.gradFn { try add(g, into: f, output: h.outputIndex) } else { try deliverToLeaf(h, g) }
             }
-            var ready = roots.compactMap { $0.0.gradFn }.filter { dependencies[ObjectIdentifier($0)] == nil }
-            var scheduled = Set(ready.map(ObjectIdentifier.init))
-            ready = ready.sorted { $0.serial > $1.serial }
+            var ready: [GradNode] = []
+            for case let n? in roots.map(\.0.gradFn) where n.walk.dependencies == 0 && !n.walk.scheduled {
+                n.walk.scheduled = true
+                ready.append(n)
+            }
+            ready.sort { $0.serial > $1.serial }
             while !ready.isEmpty {
                 if Autograd.shouldStop() { throw Interrupted() }
                 let n = ready.removeFirst()
                 let k = ObjectIdentifier(n)
-                let cts = buffers.removeValue(forKey: k) ?? []
-                for (i, h) in targetOutputs[k] ?? [] {
+                let cts = n.walk.buffer
+                n.walk.buffer = []
+                for (i, h) in targetOutputs.isEmpty ? [] : targetOutputs[k] ?? [] {
                     reached.insert(ObjectIdentifier(h))
                     if let g = i < cts.count ? cts[i] : nil {
                         if accumulate { capturedNonLeaves.append((h, g)) } else { nonLeafGradients[ObjectIdentifier(h)] = g }
                     }
                 }
-                for (i, h) in retained[k] ?? [] {
+                for (i, h) in retained.isEmpty ? [] : retained[k] ?? [] {
                     if let g = i < cts.count ? cts[i] : nil { capturedNonLeaves.append((h, g)) }
                 }
                 let need = n.edges.map { wanted($0) }
@@ -183,21 +207,19 @@ extension Autograd {
                         guard let g = inputGradients[i] else { continue }
                         switch e {
                         case .leaf(let h)?: try deliverToLeaf(h, g)
-                        case .node(let m, let j)?:
-                            let mk = ObjectIdentifier(m)
-                            var b = buffers[mk] ?? [Operand?](repeating: nil, count: m.outputTypes.count)
-                            b[j] = try b[j].map { try $0 + g } ?? g
-                            buffers[mk] = b
+                        case .node(let m, let j)?: try add(g, into: m, output: j)
                         case nil: break
                         }
                     }
                 }
-                for case .leaf(let h)? in n.edges { reached.insert(ObjectIdentifier(h)) }
+                if !everyLeaf {
+                    for case .leaf(let h)? in n.edges where targetLeaves.contains(ObjectIdentifier(h)) { reached.insert(ObjectIdentifier(h)) }
+                }
                 if !retainGraph { n.free() }
                 for case .node(let m, _)? in n.edges {
-                    let mk = ObjectIdentifier(m)
-                    dependencies[mk]! -= 1
-                    if dependencies[mk] == 0 && scheduled.insert(mk).inserted {
+                    m.walk.dependencies -= 1
+                    if m.walk.dependencies == 0 && !m.walk.scheduled {
+                        m.walk.scheduled = true
                         // Newest first, as PyTorch orders its ready queue.
                         let at = ready.firstIndex { $0.serial < m.serial } ?? ready.endIndex
                         ready.insert(m, at: at)

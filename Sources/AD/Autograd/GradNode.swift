@@ -63,6 +63,21 @@ public final class GradNode {
     public let outputTypes: [TensorType]
     /// Creation order: a node made later has a larger serial.
     public let serial: Int
+    /// The state of the backward pass walking this node (`Backward.swift`), valid while its serial
+    /// is that pass's.
+    struct Walk {
+        /// Whether a gradient from the node leads to a requested input.
+        enum Leads { case unknown, finding, yes, no }
+        var serial = 0
+        /// Edges from the reachable nodes into this node, not yet processed.
+        var dependencies = 0
+        var leadsToTarget = Leads.unknown
+        /// Whether the node is in the ready queue or was processed.
+        var scheduled = false
+        /// The sum of the gradients that reached each output so far (empty: none yet).
+        var buffer: [Operand?] = []
+    }
+    var walk = Walk()
     /// The language's object for this node while one is alive, so that every `grad_fn` and
     /// `next_functions` reaching the node gives the same object (`is`, `id()`), as in PyTorch.
     public weak var languageObject: AnyObject?
