@@ -109,16 +109,37 @@ public final class Stager {
         }
         let program = entry.recorded.program
         let compiled = now()
-        try beforeRun?(program, entry.peak)
         let inputs = args + entry.lifted.map { Operand.tracked($0) }
+        // A recorded call of a program that backward passes go through runs the forward half of its
+        // reverse-mode program and keeps the residuals, so that the backward does not run the
+        // function again.
+        let split = entry.recorded.backpropagated && Autograd.willRecord(inputs) ? try? recordedSplit(entry.recorded, inputs) : nil
+        if let split { try beforeRun?(split.halves.forward, split.peak) } else { try beforeRun?(program, entry.peak) }
         let tensors = try inputs.map { try $0.requireConcrete("a staged call") }
         var evaluator = Evaluator(shouldStop: shouldStop)
         evaluator.progress = progress
-        let outs = try evaluator.run(entry.plan, tensors)
+        var residuals: (wrt: [Bool], values: [Tensor])?
+        var outs: [Tensor]
+        if let split {
+            let all = try evaluator.run(split.plan, tensors)
+            outs = Array(all.prefix(program.outputs.count))
+            residuals = (split.wrt, Array(all.dropFirst(program.outputs.count)))
+        } else {
+            outs = try evaluator.run(entry.plan, tensors)
+        }
         last = Report(program: program, compileSeconds: hit ? 0 : compiled - start, runSeconds: now() - compiled,
                       peakBytes: evaluator.peakBytes, cacheHit: hit)
         // (Named after the program's last operation when asked: `GradNode.name`.)
-        return try Autograd.record(program: entry.recorded, inputs: inputs, values: tensors, outputs: outs, name: nil)
+        return try Autograd.record(program: entry.recorded, inputs: inputs, values: tensors, outputs: outs, name: nil,
+                                   residuals: residuals)
+    }
+
+    /// The residual split of a recorded call's program for the inputs that require grad.
+    private func recordedSplit(_ recorded: RecordedProgram, _ inputs: [Operand])
+        throws -> (wrt: [Bool], halves: ResidualSplit, plan: ExecutionPlan, peak: Int) {
+        let wrt = inputs.map { $0.trackedHandle?.requiresGrad == true && $0.dtype.isFloatingPoint }
+        let (split, plan, peak) = try recorded.split(wrt: wrt)
+        return (wrt, split, plan, peak)
     }
 }
 

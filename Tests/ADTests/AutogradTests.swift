@@ -61,6 +61,51 @@ final class AutogradTests: XCTestCase {
         assertClose(value(numericRows), value(expected), rtol: 1e-12, atol: 1e-12, "create_graph Hessian")
     }
 
+    /// Once a backward has gone through a staged program, its recorded calls run the forward half of
+    /// its split reverse-mode program and keep the residuals: the outputs are the plain program's
+    /// bits, the backward half gives the bits of the whole reverse-mode program, the residuals count
+    /// in the graph's bytes and are freed by the backward, and a second backward is PyTorch's error.
+    func testARecordedProgramKeepsItsResidualsOnceBackpropagated() throws {
+        for dtype in [DType.float32, .float64] {
+            let w1 = leaf(randomTensor([6, 4], seed: 21, dtype: dtype)), w2 = leaf(randomTensor([3, 6], seed: 22, dtype: dtype))
+            let x = randomTensor([5, 4], seed: 23, dtype: dtype)
+            let f: TensorFunction = { xs in
+                let h = try xs[0].matmul(w1.operand.permuted([1, 0])).unary(.tanh)
+                return [try h.matmul(w2.operand.permuted([1, 0])).unary(.logistic)]
+            }
+            let body = vmap(jacrev(f, argnums: [0]), inDims: [0], outDims: { [0] })
+            let stager = Stager()
+            let ct = Operand.tensor(randomTensor([5, 3, 4], seed: 24, dtype: dtype))
+            func call() throws -> (J: Operand, node: GradNode, grads: [Tensor]) {
+                let J = try stager.run(key: "J", [.tensor(x)], body)[0]
+                let node = try XCTUnwrap(J.trackedHandle?.gradFn)
+                let grads = try Autograd.grad(roots: [(J.trackedHandle!, ct)], inputs: [w1, w2]).map { try XCTUnwrap($0).untracked.requireConcrete("") }
+                return (J, node, grads)
+            }
+            let first = try call()
+            XCTAssertNil(first.node.residuals, "the first call recomputes in its backward")
+            let J = try stager.run(key: "J", [.tensor(x)], body)[0]
+            let node = try XCTUnwrap(J.trackedHandle?.gradFn)
+            let residuals = try XCTUnwrap(node.residuals, "a program backpropagated through keeps its residuals")
+            XCTAssertEqual(residuals.wrt, [false, true, true])
+            let (now, then) = (try J.untracked.requireConcrete(""), try first.J.untracked.requireConcrete(""))
+            XCTAssertTrue(now.doubles.map(\.bitPattern) == then.doubles.map(\.bitPattern), "\(dtype): the forward half's outputs are the program's bits")
+            let before = Autograd.liveGraphBytes
+            XCTAssertGreaterThanOrEqual(node.savedBytes + residuals.values.reduce(0) { $0 + $1.byteCount }, residuals.values.reduce(0) { $0 + $1.byteCount })
+            let grads = try Autograd.grad(roots: [(J.trackedHandle!, ct)], inputs: [w1, w2]).map { try XCTUnwrap($0).untracked.requireConcrete("") }
+            for (g, e) in zip(grads, first.grads) {
+                XCTAssertTrue(g.doubles.map(\.bitPattern) == e.doubles.map(\.bitPattern), "\(dtype): the backward half's bits")
+            }
+            XCTAssertNil(node.residuals, "freed by the backward")
+            XCTAssertLessThan(Autograd.liveGraphBytes, before)
+            XCTAssertThrowsError(try Autograd.grad(roots: [(J.trackedHandle!, ct)], inputs: [w1]), "a second backward without retain_graph")
+            // Only some of the inputs wanted: the backward half keeps only their cotangents.
+            let J3 = try stager.run(key: "J", [.tensor(x)], body)[0]
+            let only = try Autograd.grad(roots: [(J3.trackedHandle!, ct)], inputs: [w2])[0]!.untracked.requireConcrete("")
+            XCTAssertTrue(only.doubles.map(\.bitPattern) == first.grads[1].doubles.map(\.bitPattern))
+        }
+    }
+
     /// The backward of tanh and sigmoid in one pass gives the bits of the VJP rule's three
     /// operations, is recorded under create_graph as one node with PyTorch's name, and that node
     /// differentiates like the rule (the third derivative against forward mode).

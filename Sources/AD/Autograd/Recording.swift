@@ -49,16 +49,23 @@ public enum Autograd {
 
     /// Records a staged program that ran on `inputs` (the declared arguments, then the tracked
     /// tensors it captured) and produced `outputs`. Returns the outputs, tracked when recorded.
+    /// With `residuals` (the forward half of `program.split(wrt:)` ran and returned them), the node
+    /// keeps them and its backward runs only the backward half.
     public static func record(program: RecordedProgram, inputs: [Operand], values: [Tensor], outputs: [Tensor],
-                              name: String?) throws -> [Operand] {
-        guard isEnabled, inputs.contains(where: { $0.trackedHandle?.requiresGrad == true }),
-              outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
+                              name: String?, residuals: (wrt: [Bool], values: [Tensor])? = nil) throws -> [Operand] {
+        guard willRecord(inputs), outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }
         }
-        let bytes = GradNode.bytes(values, outputs)
+        let bytes = GradNode.bytes(values + (residuals?.values ?? []), outputs)
         try checkGraphMemory(adding: bytes)
-        let node = GradNode(.program(program), inputs: inputs, saved: values, outputs: outputs, bytes: bytes, name: name)
+        let node = GradNode(.program(program), inputs: inputs, saved: values, outputs: outputs, bytes: bytes, name: name,
+                            residuals: residuals)
         return wrap(outputs, node)
+    }
+
+    /// Whether an operation on `inputs` is recorded: grad mode is on and one of them requires grad.
+    public static func willRecord(_ inputs: [Operand]) -> Bool {
+        isEnabled && inputs.contains(where: { $0.trackedHandle?.requiresGrad == true })
     }
 
     private static func wrap(_ outputs: [Tensor], _ node: GradNode) -> [Operand] {
