@@ -108,22 +108,24 @@ public final class Stager {
             }
         }
         let program = entry.recorded.program
-        let compiled = now()
         let inputs = args + entry.lifted.map { Operand.tracked($0) }
         // A recorded call of a program that backward passes go through runs the forward half of its
         // reverse-mode program and keeps the residuals, so that the backward does not run the
-        // function again.
+        // function again. (The split is made once per set of inputs that require grad, counted
+        // with the compile time.)
         let split = entry.recorded.backpropagated && Autograd.willRecord(inputs) ? try? recordedSplit(entry.recorded, inputs) : nil
+        let compiled = now()
         if let split { try beforeRun?(split.halves.forward, split.peak) } else { try beforeRun?(program, entry.peak) }
         let tensors = try inputs.map { try $0.requireConcrete("a staged call") }
         var evaluator = Evaluator(shouldStop: shouldStop)
         evaluator.progress = progress
-        var residuals: (wrt: [Bool], values: [Tensor])?
+        var residuals: GradNode.Residuals?
         var outs: [Tensor]
         if let split {
             let all = try evaluator.run(split.plan, tensors)
             outs = Array(all.prefix(program.outputs.count))
-            residuals = (split.wrt, Array(all.dropFirst(program.outputs.count)))
+            residuals = GradNode.Residuals(wrt: split.wrt, values: Array(all.dropFirst(program.outputs.count)),
+                                           isOutput: split.halves.residualIsOutput)
         } else {
             outs = try evaluator.run(entry.plan, tensors)
         }

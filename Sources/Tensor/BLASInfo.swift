@@ -42,10 +42,18 @@ public enum BLASInfo {
     /// Runs `body` with at most `n` threads (`torch.utils.benchmark.Timer(num_threads=n)`), then
     /// restores the number chosen before.
     public static func withThreads<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
-        let (savedChoice, savedThreads, savedDeferred) = (chosenThreads, Int(openblas_get_num_threads()), Int(jc_deferred_threads()))
-        choose(threads: n)
+        let savedChoice = chosenThreads
+        defer { chosenThreads = savedChoice }
+        chosenThreads = n
+        return try withOpenBLASThreads(Swift.min(n, cores), body)
+    }
+
+    /// Runs `body` with OpenBLAS on `n` threads, then restores its count and, when they were
+    /// deferred to the first large product, the deferral.
+    static func withOpenBLASThreads<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        let (savedThreads, savedDeferred) = (Int(openblas_get_num_threads()), Int(jc_deferred_threads()))
+        setThreads(n)
         defer {
-            chosenThreads = savedChoice
             setThreads(savedThreads)
             if savedDeferred > 0 { jc_defer_threads(Int32(savedDeferred)) }
         }

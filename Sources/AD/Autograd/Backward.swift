@@ -253,22 +253,22 @@ extension Autograd {
                 let full = try zip(cts.indices, n.outputTypes).map { i, t in
                     try (i < cts.count ? cts[i] : nil) ?? Operand.zeros(t)
                 }
-                if !createGraph, let (wrt, residuals) = n.residuals, zip(need, wrt).allSatisfy({ !$0 || $1 }) {
+                if !createGraph, let residuals = n.residuals, zip(need, residuals.wrt).allSatisfy({ !$0 || $1 }) {
                     // The forward half ran at the call: only the backward half, from its residuals.
                     var ev = Evaluator(shouldStop: Autograd.shouldStop)
-                    let plan = try recorded.backwardPlan(wrt: wrt, need: need)
+                    let plan = try recorded.backwardPlan(wrt: residuals.wrt, need: need)
                     let values = try (x + full).map { try $0.requireConcrete("a gradient") }
                     let inputCount = x.count
-                    var grads = try ev.run(plan, Array(values[..<inputCount]) + residuals + Array(values[inputCount...])).makeIterator()
+                    var grads = try ev.run(plan, Array(values[..<inputCount]) + residuals.values + Array(values[inputCount...])).makeIterator()
                     return need.map { $0 ? grads.next().map { .tensor($0) } : nil }
                 }
                 let outs: [Operand]
                 if createGraph {
                     outs = try apply(try recorded.vjp(wrt: need), x + full)
                 } else {
-                    recorded.backpropagated = true
                     var ev = Evaluator(shouldStop: Autograd.shouldStop)
                     let plan = try recorded.vjpPlan(wrt: need)
+                    recorded.backpropagated = true
                     outs = try ev.run(plan, try (x + full).map { try $0.requireConcrete("a gradient") }).map { .tensor($0) }
                 }
                 var grads = outs.dropFirst(n.outputTypes.count).makeIterator()

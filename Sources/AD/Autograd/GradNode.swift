@@ -59,10 +59,26 @@ public final class GradNode {
     private(set) var saved: [Tensor]?
     /// The concrete outputs (nil once freed).
     private(set) var savedOutputs: [Tensor]?
-    /// For a program recorded with its residuals (`RecordedProgram.split`): the inputs whose
-    /// cotangents its backward half computes, and the residuals its forward half returned (nil
-    /// once freed). Its backward then runs only the backward half.
-    private(set) var residuals: (wrt: [Bool], values: [Tensor])?
+    /// The residuals of a program recorded with them (`RecordedProgram.split`), nil once freed:
+    /// its backward then runs only the backward half.
+    private(set) var residuals: Residuals?
+
+    /// What the forward half of a split program returned besides the outputs.
+    public struct Residuals {
+        /// The inputs whose cotangents the backward half computes.
+        public let wrt: [Bool]
+        /// The residuals, in the backward half's order.
+        public let values: [Tensor]
+        /// Their bytes, not counting the ones that are also outputs (the same tensors).
+        public let bytes: Int
+
+        /// Residuals of a split whose residuals `isOutput` says are outputs.
+        public init(wrt: [Bool], values: [Tensor], isOutput: [Bool]) {
+            self.wrt = wrt
+            self.values = values
+            bytes = zip(values, isOutput).reduce(0) { $0 + ($1.1 ? 0 : $1.0.byteCount) }
+        }
+    }
     /// Shape and dtype of every output.
     public let outputTypes: [TensorType]
     /// Creation order: a node made later has a larger serial.
@@ -96,7 +112,7 @@ public final class GradNode {
 
     /// A node that saves `saved` and `outputs`, which hold `bytes` (`GradNode.bytes`).
     init(_ operation: Operation, inputs: [Operand], saved: [Tensor], outputs: [Tensor], bytes: Int, name: String?,
-         residuals: (wrt: [Bool], values: [Tensor])? = nil) {
+         residuals: Residuals? = nil) {
         self.operation = operation
         self.residuals = residuals
         var edges: [Edge?] = []
@@ -144,9 +160,9 @@ public final class GradNode {
         heldBytes = 0
     }
 
-    /// Bytes held by the saved values.
+    /// Bytes held by the saved values (residuals included).
     public var savedBytes: Int {
-        (saved ?? []).reduce(0) { $0 + $1.byteCount } + (savedOutputs ?? []).reduce(0) { $0 + $1.byteCount }
+        (saved ?? []).reduce(0) { $0 + $1.byteCount } + (savedOutputs ?? []).reduce(0) { $0 + $1.byteCount } + (residuals?.bytes ?? 0)
     }
 
     /// The saved inputs and outputs (as operands, for the VJP rule): when the backward is
@@ -288,13 +304,17 @@ public final class RecordedProgram {
     public internal(set) var backpropagated = false
 
     private var splits: [[Bool]: (split: ResidualSplit, forwardPlan: ExecutionPlan, peak: Int)] = [:]
+    /// Masks whose split failed (a primitive without a reverse rule): not tried again.
+    private var failedSplits: Set<[Bool]> = []
     private var backwardPlans: [[Bool]: ExecutionPlan] = [:]
 
     /// `program.residualSplit(wrt:)`, the plan of its forward half and that plan's peak of live
     /// bytes (`Cost.peakBytes`), made once per mask (again if fusion was switched).
     public func split(wrt: [Bool]) throws -> (split: ResidualSplit, forwardPlan: ExecutionPlan, peak: Int) {
         if let s = splits[wrt], s.forwardPlan.isFused == Fusion.isEnabled { return s }
-        let split = try program.residualSplit(wrt: wrt)
+        if failedSplits.contains(wrt) { throw TensorError("residual split: the program has no reverse-mode program for these inputs") }
+        let split: ResidualSplit
+        do { split = try program.residualSplit(wrt: wrt) } catch { failedSplits.insert(wrt); throw error }
         let plan = ExecutionPlan(split.forward)
         let s = (split, plan, Cost.peakBytes(plan))
         splits[wrt] = s

@@ -52,11 +52,11 @@ public enum Autograd {
     /// With `residuals` (the forward half of `program.split(wrt:)` ran and returned them), the node
     /// keeps them and its backward runs only the backward half.
     public static func record(program: RecordedProgram, inputs: [Operand], values: [Tensor], outputs: [Tensor],
-                              name: String?, residuals: (wrt: [Bool], values: [Tensor])? = nil) throws -> [Operand] {
+                              name: String?, residuals: GradNode.Residuals? = nil) throws -> [Operand] {
         guard willRecord(inputs), outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }
         }
-        let bytes = GradNode.bytes(values + (residuals?.values ?? []), outputs)
+        let bytes = GradNode.bytes(values, outputs) + (residuals?.bytes ?? 0)
         try checkGraphMemory(adding: bytes)
         let node = GradNode(.program(program), inputs: inputs, saved: values, outputs: outputs, bytes: bytes, name: name,
                             residuals: residuals)

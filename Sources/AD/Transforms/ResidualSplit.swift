@@ -12,12 +12,15 @@ public struct ResidualSplit: Sendable {
     public let backward: Program
     /// How many residuals the forward half returns after the outputs.
     public let residualCount: Int
+    /// For each residual, whether it is also one of the outputs (the same tensor: its bytes are
+    /// counted once).
+    public let residualIsOutput: [Bool]
 }
 
 extension Program {
-    /// `vjp(wrt:)`, optimised, split at its residuals: every equation that reads no cotangent
-    /// goes to the forward half, the others to the backward half, and the values the backward
-    /// half reads from the forward half become the forward half's extra outputs.
+    /// `vjp(wrt:)`, optimised, split at its residuals: the equations the outputs need go to the
+    /// forward half, the others to the backward half, and the values the backward half reads from
+    /// the forward half become the forward half's extra outputs.
     ///
     /// ```swift
     /// let s = try program.residualSplit(wrt: [false, true])
@@ -27,23 +30,38 @@ extension Program {
         let p = try vjp(wrt: wrt).optimized()
         let primalCount = inputs.count, outputCount = outputs.count
         let primalInputs = Array(p.inputs.prefix(primalCount)), cotangents = Array(p.inputs.dropFirst(primalCount))
+        let primalOutputs = Array(p.outputs.prefix(outputCount)), gradients = Array(p.outputs.dropFirst(outputCount))
         var known = [Bool](repeating: false, count: p.types.count)
         var given = [Bool](repeating: false, count: p.types.count)   // inputs and constants: never residuals
         for v in primalInputs { known[v.id] = true; given[v.id] = true }
         for (v, _) in p.constants { known[v.id] = true; given[v.id] = true }
+        for eq in p.equations where eq.inputs.allSatisfy({ known[$0.id] }) {
+            for v in eq.outputs { known[v.id] = true }
+        }
+        guard primalOutputs.allSatisfy({ known[$0.id] }) else {
+            throw TensorError("residual split: an output of the function depends on a cotangent")
+        }
+        // The forward half is what the outputs need, the work of the function itself: work that
+        // reads no cotangent but only the backward needs (an `inverse` in the derivative of
+        // `det`, `1 - y*y`) stays in the backward half, done only when a backward runs.
+        var needed = [Bool](repeating: false, count: p.types.count)
+        for v in primalOutputs { needed[v.id] = true }
+        var forwardEquation = [Bool](repeating: false, count: p.equations.count)
+        for (k, eq) in p.equations.enumerated().reversed() where eq.outputs.contains(where: { needed[$0.id] }) {
+            forwardEquation[k] = true
+            for v in eq.inputs { needed[v.id] = true }
+        }
         var forwardEquations: [Equation] = [], backwardEquations: [Equation] = []
-        for eq in p.equations {
-            if eq.inputs.allSatisfy({ known[$0.id] }) {
+        var computed = given   // what the forward half makes available
+        for (k, eq) in p.equations.enumerated() {
+            if forwardEquation[k] {
                 forwardEquations.append(eq)
-                for v in eq.outputs { known[v.id] = true }
+                for v in eq.outputs { computed[v.id] = true }
             } else {
                 backwardEquations.append(eq)
             }
         }
-        let primalOutputs = Array(p.outputs.prefix(outputCount)), gradients = Array(p.outputs.dropFirst(outputCount))
-        guard primalOutputs.allSatisfy({ known[$0.id] }) else {
-            throw TensorError("residual split: an output of the function depends on a cotangent")
-        }
+        known = computed
         var isResidual = [Bool](repeating: false, count: p.types.count)
         var residuals: [Var] = []
         func read(_ v: Var) {
@@ -62,6 +80,8 @@ extension Program {
         backward.inputs = primalInputs + residuals + cotangents
         backward.equations = backwardEquations
         backward.outputs = gradients
-        return ResidualSplit(forward: forward.removingDeadCode(), backward: backward.removingDeadCode(), residualCount: residuals.count)
+        let outputVars = Set(primalOutputs)
+        return ResidualSplit(forward: forward.removingDeadCode(), backward: backward.removingDeadCode(), residualCount: residuals.count,
+                             residualIsOutput: residuals.map { outputVars.contains($0) })
     }
 }

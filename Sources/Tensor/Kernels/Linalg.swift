@@ -377,15 +377,14 @@ enum LinalgKernel<T: LapackFloat> {
                     // (64 pinv of 64x64: 50 ms with them, 33 ms without, on one core), so they
                     // are off while the batch runs on our threads.
                     let shared = SharedBuffers(a: pa, r: pr, b: pb)
-                    let blasThreads = BLASInfo.threads
-                    BLASInfo.setThreads(1)
-                    defer { BLASInfo.setThreads(blasThreads) }
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
-                        for u in stride(from: w, to: units, by: workers) {
-                            if stopped.load(ordering: .relaxed) { return }
-                            // The check is the session's (a flag read): safe from any thread.
-                            if w == 0 && Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
-                            unit(u, shared.a, shared.r, shared.b)
+                    BLASInfo.withOpenBLASThreads(1) {
+                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                            for u in stride(from: w, to: units, by: workers) {
+                                if stopped.load(ordering: .relaxed) { return }
+                                // The check is the session's (a flag read): safe from any thread.
+                                if w == 0 && Cancellation.shouldStop() { stopped.store(true, ordering: .relaxed); return }
+                                unit(u, shared.a, shared.r, shared.b)
+                            }
                         }
                     }
                 }
