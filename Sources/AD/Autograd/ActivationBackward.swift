@@ -42,8 +42,7 @@ enum ActivationBackward {
     static func apply(_ p: Primitive, y outputs: [Operand], ct: Operand) throws -> Operand? {
         guard case .unary(let op) = p, let name = nodeName(op), let y = outputs.first, let yValue = y.concrete, let ctValue = ct.concrete,
               let value = Tensor.activationBackward(op, grad: ctValue, output: yValue) else { return nil }
-        let recording = Autograd.isEnabled && (y.trackedHandle?.requiresGrad == true || ct.trackedHandle?.requiresGrad == true)
-        guard recording else { return .tensor(value) }
+        guard Autograd.willRecord([ct, y]) else { return .tensor(value) }
         let key = Key(op: op, type: TensorType(of: yValue))
         let recorded: RecordedProgram
         if let cached = cache[key] {

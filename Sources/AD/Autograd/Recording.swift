@@ -37,8 +37,7 @@ public enum Autograd {
     static func record(_ primitive: Primitive, _ operands: [Operand]) throws -> [Operand] {
         let values = try operands.map { try $0.requireConcrete("an operation") }
         let outputs = try Eval.apply(primitive, values)
-        guard isEnabled, operands.contains(where: { $0.trackedHandle?.requiresGrad == true }),
-              outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
+        guard willRecord(operands), outputs.contains(where: { $0.dtype.isFloatingPoint }) else {
             return outputs.map { .tensor($0) }
         }
         let bytes = GradNode.bytes(values, outputs)

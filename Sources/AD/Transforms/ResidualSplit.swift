@@ -10,11 +10,11 @@ public struct ResidualSplit: Sendable {
     public let forward: Program
     /// `(inputs..., residuals..., output cotangents...) -> (cotangents of the wrt inputs...)`.
     public let backward: Program
-    /// How many residuals the forward half returns after the outputs.
-    public let residualCount: Int
     /// For each residual, whether it is also one of the outputs (the same tensor: its bytes are
     /// counted once).
     public let residualIsOutput: [Bool]
+    /// How many residuals the forward half returns after the outputs.
+    public var residualCount: Int { residualIsOutput.count }
 }
 
 extension Program {
@@ -31,16 +31,6 @@ extension Program {
         let primalCount = inputs.count, outputCount = outputs.count
         let primalInputs = Array(p.inputs.prefix(primalCount)), cotangents = Array(p.inputs.dropFirst(primalCount))
         let primalOutputs = Array(p.outputs.prefix(outputCount)), gradients = Array(p.outputs.dropFirst(outputCount))
-        var known = [Bool](repeating: false, count: p.types.count)
-        var given = [Bool](repeating: false, count: p.types.count)   // inputs and constants: never residuals
-        for v in primalInputs { known[v.id] = true; given[v.id] = true }
-        for (v, _) in p.constants { known[v.id] = true; given[v.id] = true }
-        for eq in p.equations where eq.inputs.allSatisfy({ known[$0.id] }) {
-            for v in eq.outputs { known[v.id] = true }
-        }
-        guard primalOutputs.allSatisfy({ known[$0.id] }) else {
-            throw TensorError("residual split: an output of the function depends on a cotangent")
-        }
         // The forward half is what the outputs need, the work of the function itself: work that
         // reads no cotangent but only the backward needs (an `inverse` in the derivative of
         // `det`, `1 - y*y`) stays in the backward half, done only when a backward runs.
@@ -51,17 +41,22 @@ extension Program {
             forwardEquation[k] = true
             for v in eq.inputs { needed[v.id] = true }
         }
+        guard !cotangents.contains(where: { needed[$0.id] }) else {
+            throw TensorError("residual split: an output of the function depends on a cotangent")
+        }
+        var given = [Bool](repeating: false, count: p.types.count)   // inputs and constants: never residuals
+        for v in primalInputs { given[v.id] = true }
+        for (v, _) in p.constants { given[v.id] = true }
+        var known = given   // what the forward half makes available
         var forwardEquations: [Equation] = [], backwardEquations: [Equation] = []
-        var computed = given   // what the forward half makes available
         for (k, eq) in p.equations.enumerated() {
             if forwardEquation[k] {
                 forwardEquations.append(eq)
-                for v in eq.outputs { computed[v.id] = true }
+                for v in eq.outputs { known[v.id] = true }
             } else {
                 backwardEquations.append(eq)
             }
         }
-        known = computed
         var isResidual = [Bool](repeating: false, count: p.types.count)
         var residuals: [Var] = []
         func read(_ v: Var) {
@@ -81,7 +76,7 @@ extension Program {
         backward.equations = backwardEquations
         backward.outputs = gradients
         let outputVars = Set(primalOutputs)
-        return ResidualSplit(forward: forward.removingDeadCode(), backward: backward.removingDeadCode(), residualCount: residuals.count,
+        return ResidualSplit(forward: forward.removingDeadCode(), backward: backward.removingDeadCode(),
                              residualIsOutput: residuals.map { outputVars.contains($0) })
     }
 }

@@ -30,7 +30,9 @@ extension Interpreter {
           autograd     requires_grad=True / x.requires_grad_(), y.backward(gradient, retain_graph, create_graph,
                        inputs), torch.autograd.grad(outputs, inputs, grad_outputs, create_graph, allow_unused,
                        is_grads_batched), .grad, .grad_fn, .is_leaf, retain_grad(), detach(), no_grad/enable_grad/
-                       set_grad_enabled/inference_mode, net.zero_grad(), torch.optim.SGD/Adam/AdamW
+                       set_grad_enabled/inference_mode, net.zero_grad(), torch.optim.SGD/Adam/AdamW; one grad_fn
+                       object per node (is, id()), tanh's backward one TanhBackwardBackward0 node; a transformed
+                       call backpropagated once keeps its residuals at later calls (no second forward)
           writes       x[i, :] = v, x[mask] = v, x += y, add_/mul_/zero_/fill_/copy_/clamp_/normal_/uniform_/
                        masked_fill_/index_add_; views (x[0], x.T, view, transpose, narrow, split, unbind, ...)
                        share storage with their base, as in PyTorch (is_contiguous(), view errors, reshape copies)

@@ -105,8 +105,14 @@ extension Interpreter {
     /// Runs the statement `number` times on at most the Timer's `num_threads` threads (as
     /// PyTorch's Timer sets its thread pool); the seconds it took.
     func timeStatement(_ t: TimerPayload, _ number: Int) throws -> Double {
-        guard t.numThreads > 0 else { throw PythonError(.RuntimeError, "set_num_threads expects a positive integer") }
-        return try BLASInfo.withThreads(t.numThreads) { try runTimed(t, number) }
+        try BLASInfo.withThreads(try Interpreter.threadCount(t.numThreads)) { try runTimed(t, number) }
+    }
+
+    /// A number of threads for `torch.set_num_threads` or a Timer's `num_threads`, with PyTorch's
+    /// error for one below 1.
+    static func threadCount(_ n: Int) throws -> Int {
+        guard n > 0 else { throw PythonError(.RuntimeError, "set_num_threads expects a positive integer") }
+        return n
     }
 
     private func runTimed(_ t: TimerPayload, _ number: Int) throws -> Double {

@@ -82,9 +82,7 @@ extension Interpreter {
             ("get_num_threads", function("get_num_threads", []) { _ in .int(BLASInfo.chosenThreads ?? BLASInfo.threads) }),
             ("set_num_threads", function("set_num_threads", ["int"]) { a in
                 if case .float? = a.value("int") { throw PythonError(.RuntimeError, "set_num_threads expects an int, but got float") }
-                let n = try a.int("int")
-                guard n > 0 else { throw PythonError(.RuntimeError, "set_num_threads expects a positive integer") }
-                BLASInfo.choose(threads: n)
+                BLASInfo.choose(threads: try Interpreter.threadCount(try a.int("int")))
                 return .none
             }),
         ]
