@@ -1,4 +1,5 @@
 import XCTest
+import CKernels
 @testable import Tensor
 #if canImport(Glibc)
 import Glibc
@@ -62,19 +63,31 @@ final class VectorMathTests: XCTestCase {
         check("logistic", float32Logistic, { 1 / (1 + exp(-$0)) }, range: -110...40)
     }
 
-    /// The AVX2 kernels (when the CPU has AVX2) give exactly the portable Swift results.
-    func testTheAVX2KernelsEqualThePortableOnes() {
+    /// The AVX-512 and AVX2 kernels (where the CPU has them) give exactly the portable Swift
+    /// results, over long arrays and over every length from 0 to 40 (the loops' tails).
+    func testTheVectorKernelsEqualThePortableOnes() {
         var xs: [Float] = [0, -0, .infinity, -.infinity, .nan, 0.125, -0.125, 20, -20, 709, -708, 1e-40]
         var g = Generator(seed: 3)
         for _ in 0..<100_003 { xs.append(Float(g.uniform(-30, 30, dtype: .float64))) }
-        func same(_ a: [Float], _ b: [Float], _ name: String) {
-            for (i, (x, y)) in zip(a, b).enumerated() where x.bitPattern != y.bitPattern && !(x.isNaN && y.isNaN) {
-                XCTFail("\(name)(\(xs[i])): AVX2 \(x), portable \(y)")
+        func same(_ inputs: [Float], _ kernel: ([Float]) -> [Float], _ portable: (Float) -> Float, _ name: String) {
+            let a = kernel(inputs)
+            for (i, (x, y)) in zip(a, inputs.map(portable)).enumerated() where x.bitPattern != y.bitPattern && !(x.isNaN && y.isNaN) {
+                XCTFail("\(name)(\(inputs[i])): kernel \(x), portable \(y)")
                 return
             }
         }
-        same(float32Tanh(xs), xs.map(tanhViaDouble), "tanh")
-        same(float32Exp(xs), xs.map(expViaDouble), "exp")
-        same(float32Logistic(xs), xs.map(logisticViaDouble), "logistic")
+        func all(_ label: String) {
+            for n in [xs.count] + Array(0...40) {
+                let part = Array(xs.prefix(n))
+                same(part, float32Tanh, tanhViaDouble, "tanh (\(label), \(n) values)")
+                same(part, float32Exp, expViaDouble, "exp (\(label), \(n) values)")
+                same(part, float32Logistic, logisticViaDouble, "logistic (\(label), \(n) values)")
+            }
+        }
+        all("widest kernel")
+        let hadAVX512 = jc_use_avx512(0)
+        defer { _ = jc_use_avx512(1) }
+        all("AVX2")
+        if hadAVX512 == 0 { print("VectorMathTests: no AVX-512 on this CPU; the AVX2 kernels were checked twice") }
     }
 }

@@ -1,11 +1,12 @@
-/* Every non-negative float32 through Jacobi's AVX2 tanh (Sources/CKernels/CKernels.c, included
- * whole) against tanhl (64-bit significand) rounded to float32; tanh is odd and the kernel sets
+/* Every non-negative float32 through Jacobi's tanh kernel (Sources/CKernels/CKernels.c, included
+ * whole: AVX-512 where the CPU has it, else AVX2; `--avx2` first forces AVX2) against tanhl (64-bit significand) rounded to float32; tanh is odd and the kernel sets
  * the sign exactly, so the negative half follows. Prints the values that differ (at most 20) and
  * their count. About a minute on one core:
  *
  *     cc -O2 -I Sources/CKernels/include bench/vectormath/tanh_exhaustive.c -lm -o /tmp/tanh_exhaustive
  *     /tmp/tanh_exhaustive            # or: /tmp/tanh_exhaustive 0x3f000000 0x3f800000 (a range of bit patterns)
  *     /tmp/tanh_exhaustive --time     # ns an element over 1M values in [-4, 4], best of 9 passes
+ *     /tmp/tanh_exhaustive --avx2 ...  # the same with the AVX2 kernel on an AVX-512 CPU
  *
  * The file includes the kernel from the tree it sits in, so compiling it in a worktree of an older
  * commit times (or checks) that commit's kernel.
@@ -33,6 +34,7 @@ static int timing(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--avx2") == 0) { jc_use_avx512(0); argc--; argv++; }
     if (argc > 1 && strcmp(argv[1], "--time") == 0) return timing();
     uint64_t lo = argc > 1 ? strtoull(argv[1], 0, 0) : 0, hi = argc > 2 ? strtoull(argv[2], 0, 0) : 0x7f800001;
     enum { N = 4096 };

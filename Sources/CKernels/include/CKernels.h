@@ -4,7 +4,8 @@
  * Swift compiles for the baseline x86-64 (SSE2), so its vectorised tanh/exp/logistic work on two
  * doubles at a time (and its fused multiply-adds are library calls). These C versions compute the
  * same formulas, in the same order, on four doubles at a time when the CPU has AVX2 and FMA
- * (checked once), and return 0 otherwise so that the caller uses its portable code. Results are
+ * (eight with AVX-512; checked once), and return 0 otherwise so that the caller uses its portable
+ * code. Results are
  * bit-identical to Tensor/Kernels/VectorMath.swift.
  */
 #ifndef CKERNELS_H
@@ -16,6 +17,10 @@ extern "C" {
 
 /** 1 when the CPU has AVX2 and FMA (checked once), which every kernel here needs; 0 otherwise. */
 int jc_has_avx2_fma(void);
+/** Whether tanh, exp and logistic may use AVX-512 (eight doubles per instruction) where the CPU has
+ *  AVX-512F and DQ; on by default. Returns whether they used it before the call. For tests that
+ *  compare the AVX-512 and AVX2 kernels, which give the same bits. */
+int jc_use_avx512(int allowed);
 /** Writes tanh(x[i]) to y[i] for i < n and returns 1; returns 0 (and writes nothing) without AVX2
  *  and FMA. */
 int jc_tanh_f32(const float *x, float *y, long n);
