@@ -68,8 +68,15 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// Whether `perm` swaps the last two dimensions, of equal size, and keeps the others: a
     /// transpose that can run in the tensor's own storage.
     public func isSquareLastTwoSwap(_ perm: [Int]) -> Bool {
+        isLastTwoSwap(perm) && self[rank - 1] == self[rank - 2]
+    }
+
+    /// Whether `perm` swaps the last two dimensions and keeps the others in order: a transpose of
+    /// each matrix of a batch.
+    public func isLastTwoSwap(_ perm: [Int]) -> Bool {
         let r = rank
-        return r >= 2 && self[r - 1] == self[r - 2] && perm == Array(0..<(r - 2)) + [r - 1, r - 2]
+        return r >= 2 && perm.count == r && perm[r - 2] == r - 1 && perm[r - 1] == r - 2
+            && perm[..<(r - 2)].elementsEqual(0..<(r - 2))
     }
 
     /// NumPy/PyTorch broadcasting of two shapes, or an error naming `op` and both shapes.

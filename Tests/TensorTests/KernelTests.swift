@@ -347,6 +347,35 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Transposes of the last two dimensions (float32 through CKernels' blocked 8 x 8 tiles, the
+    /// others through the strided copy) put every element where an index-by-index transpose does,
+    /// for sizes around the tiles' 8 and the squares' 32, with and without batch dimensions.
+    func testMatrixTransposesMoveEveryElementWhereItBelongs() throws {
+        var g = Generator(seed: 16)
+        for dtype in [DType.float32, .float64] {
+            for (rows, cols) in [(1, 1), (1, 9), (8, 8), (7, 9), (16, 40), (33, 8), (64, 128), (70, 37)] {
+                for batch in [[], [1], [3], [2, 2]] as [[Int]] {
+                    let t = Tensor.randn(Shape(batch + [rows, cols]), dtype: dtype, generator: &g)
+                    let r = batch.count
+                    let y = try t.transposed(Array(0..<r) + [r + 1, r])
+                    XCTAssertEqual(y.shape.dims, batch + [cols, rows])
+                    let x = t.doubles, got = y.doubles
+                    var expected = [Double](repeating: 0, count: x.count)
+                    let size = rows * cols
+                    for m in 0..<(x.count / size) {
+                        for i in 0..<rows {
+                            for j in 0..<cols {
+                                let from: Int = m * size + i * cols + j, to: Int = m * size + j * rows + i
+                                expected[to] = x[from]
+                            }
+                        }
+                    }
+                    XCTAssertEqual(got, expected, "\(dtype) \(batch + [rows, cols])")
+                }
+            }
+        }
+    }
+
     func testOuterProductsWithoutContraction() throws {
         let a = f32([2, 3], [1, -2, 0, 4, 0.5, -1]), b = f32([2, 2], [3, -0.0, -1, 2])
         let batched = try Tensor.dotGeneral(a, b, DotDimensions(lhsContracting: [], rhsContracting: [], lhsBatch: [0], rhsBatch: [0]))

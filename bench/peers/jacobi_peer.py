@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 
+import quiet_numpy  # noqa: E402,F401  (before NumPy: its OpenBLAS on one thread, see there)
 from common import emit, out_stem
 from workloads import BY_NAME, JACOBI, JACOBI_JAX, VARIANTS, weight_names
 

@@ -21,10 +21,10 @@ import sys
 import time
 from importlib import metadata
 
-import numpy as np
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import quiet_numpy  # noqa: E402,F401  (before NumPy: its OpenBLAS on one thread, see there)
+import numpy as np  # noqa: E402
 from common import load_result  # noqa: E402
 from jacobi_peer import DEFAULT_JACOBI, definitions, loads  # noqa: E402
 from workloads import (BY_NAME, IMPLS, JACOBI, JACOBI_JAX, JAX_EAGER, JAX_JIT, TORCH_AF, TORCH_FUNC,  # noqa: E402
