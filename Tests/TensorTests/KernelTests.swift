@@ -182,7 +182,7 @@ final class KernelTests: XCTestCase {
             }
         }
         // Both paths were checked (where the CPU has AVX2 and FMA).
-        if jc_has_avx2_fma() != 0 { XCTAssertEqual(small, 3) }
+        if jc_has_avx2_fma() != 0 { XCTAssertEqual(small, 4) }
     }
 
     /// `a @ b` for [m, k] and [k, n] float32 matrices as `SmallGemm` computes it: each element one

@@ -23,10 +23,12 @@ enum SmallGemm {
 
     /// Whether the kernel takes the product: AVX2 and FMA, `2 <= k <= 256` (`k = 1` has its own
     /// loop), `k * n <= 32768`, `n` close to a multiple of 16 (`jc_sgemm_small_fits`), at least 8
-    /// rows, and for a transposed B (transposed first, `k * n` moves) at least 128 rows to pay for
-    /// that.
+    /// rows, and for a transposed B (transposed first, `k * n` moves) at least 64 rows to pay for
+    /// that: `F.linear` of a 64-row batch, [64, 64] x [128, 64]^T, 14.9 -> 14.4 us against OpenBLAS
+    /// once the transpose took 8 x 8 tiles 32 x 32 at a time (at 32 and 48 rows OpenBLAS stays
+    /// faster: docs/performance.md).
     static func fits(_ g: GemmShape) -> Bool {
-        g.m >= 8 && g.k >= 2 && (!g.transB || g.m >= 128) && jc_sgemm_small_fits(g.m, g.n, g.k) != 0
+        g.m >= 8 && g.k >= 2 && (!g.transB || g.m >= 64) && jc_sgemm_small_fits(g.m, g.n, g.k) != 0
     }
 
     /// `C[b] = op(A[b]) op(B[b])` for every `b` of the batch, or nil when `fits` says no.
