@@ -15,7 +15,7 @@ import statistics
 import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ["thread_loop.py", "mlp_backward.py", "call_overhead.py"]
+SCRIPTS = ["thread_loop.py", "mlp_backward.py", "call_overhead.py", "eager_ops.py"]
 
 
 def run(cmd, script):
