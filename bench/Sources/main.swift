@@ -133,3 +133,26 @@ if only == nil || only == "jacobian" {
         }
     }
 }
+
+// MARK: - One fused loop alone
+
+// `vmap_hessian`'s loop of four products over [64, 16, 64] (three [64, 1, 64] rows read in place
+// and a scalar), timed alone: what the loop costs outside any program (`jacobi-bench fused`, not
+// part of a plain `make bench`; `OPENBLAS_NUM_THREADS=1` for one thread). On two threads each
+// call also waits for the helper to wake, as no plan run wakes it first.
+if only == "fused" {
+    var g = Generator(seed: 5)
+    let w = Tensor.randn([64, 16, 64], generator: &g)
+    let rows = (0..<3).map { _ in Tensor.randn([64, 1, 64], generator: &g) }
+    let loop = FusedLoop(shape: [64, 16, 64], dtype: .float32, inputShapes: [[64, 16, 64], [64, 1, 64], [64, 1, 64], [1, 1, 1], [64, 1, 64]],
+                         instructions: [.input(0), .input(1), .binary(.mul, 0, 1), .input(2), .binary(.mul, 2, 3),
+                                        .input(3), .binary(.mul, 4, 5), .input(4), .binary(.mul, 6, 7)],
+                         outputs: [8])
+    let inputs = [w, rows[0], rows[1], Tensor(scalar: -2.0).converted(to: .float32), rows[2]]
+    print("\nOne fused loop of four products over [64, 16, 64], \(BLASInfo.threads) thread(s)")
+    for _ in 0..<3 {
+        let t = try median(minRuns: 200, budget: 0.5) { _ = try Tensor.fused(loop, inputs) }
+        let plain = try median(minRuns: 200, budget: 0.5) { _ = try Tensor.binary(.mul, w, rows[0]) }
+        print("fused loop \(fixed(t * 1e6, 2)) us; one broadcast product alone \(fixed(plain * 1e6, 2)) us")
+    }
+}
