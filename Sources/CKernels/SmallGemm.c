@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -321,6 +322,41 @@ int jc_sgemm_small_parallel(int transA, long batch, long m, long n, long k, cons
     long unitsPerMatrix = (m + rowsPerUnit - 1) / rowsPerUnit;
     product_t job = {transA, m, n, k, lda, batch, rowsPerUnit, unitsPerMatrix, a, b, c, NULL, NULL};
     return run_parallel(job, unitsFrom, unitsTo);
+}
+
+/* Each thread's scratch: kept from one call to the next, so that a fused loop's registers are in
+ * that core's cache already and never in the other's (a freed block that the other thread's next
+ * unit allocated made every register write fetch the line from the other core). On a cache line. */
+typedef struct {
+    float *base;
+    long floats;
+} scratch_t;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+    scratch_t *s = p;
+    free(s->base);
+    free(s);
+}
+
+static void scratch_init(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+float *jc_thread_scratch_f32(long floats) {
+    pthread_once(&scratch_once, scratch_init);
+    scratch_t *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || pthread_setspecific(scratch_key, s) != 0) { free(s); return NULL; }
+    }
+    if (floats > s->floats) {
+        free(s->base);
+        long rounded = (floats + 4095) / 4096 * 4096;
+        s->base = aligned_alloc(64, (size_t)rounded * sizeof(float));
+        s->floats = s->base ? rounded : 0;
+    }
+    return s->base;
 }
 
 int jc_parallel_units(void (*body)(void *context, long unit), void *context, long unitsFrom, long unitsTo) {

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import CBLAS
 import CKernels
 @testable import Tensor
@@ -374,6 +375,26 @@ final class KernelTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Each thread's scratch for the fused loops' registers is on a cache line, the same buffer
+    /// from one call to the next while it is large enough, and another thread's is another buffer.
+    func testThreadScratchIsKeptPerThreadAndAligned() throws {
+        let a = try XCTUnwrap(jc_thread_scratch_f32(1000))
+        XCTAssertEqual(Int(bitPattern: a) % 64, 0)
+        a[999] = 1
+        XCTAssertEqual(jc_thread_scratch_f32(500), a, "kept while large enough")
+        let b = try XCTUnwrap(jc_thread_scratch_f32(100_000))
+        XCTAssertEqual(Int(bitPattern: b) % 64, 0)
+        b[99_999] = 2
+        final class Address: @unchecked Sendable { var bits = 0 }
+        let other = Address()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { other.bits = Int(bitPattern: jc_thread_scratch_f32(100)); done.signal() }
+        done.wait()
+        XCTAssertNotEqual(other.bits, 0)
+        XCTAssertNotEqual(other.bits, Int(bitPattern: b), "another thread has its own")
+        XCTAssertEqual(jc_thread_scratch_f32(100_000), b)
     }
 
     func testOuterProductsWithoutContraction() throws {

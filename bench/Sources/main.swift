@@ -153,6 +153,7 @@ if only == "fused" {
     for _ in 0..<3 {
         let t = try median(minRuns: 200, budget: 0.5) { _ = try Tensor.fused(loop, inputs) }
         let plain = try median(minRuns: 200, budget: 0.5) { _ = try Tensor.binary(.mul, w, rows[0]) }
-        print("fused loop \(fixed(t * 1e6, 2)) us; one broadcast product alone \(fixed(plain * 1e6, 2)) us")
+        let woken = try median(minRuns: 200, budget: 0.5) { HelperThread.prewake(); _ = try Tensor.fused(loop, inputs) }
+        print("fused loop \(fixed(t * 1e6, 2)) us (\(fixed(woken * 1e6, 2)) us with the helper woken first); one broadcast product alone \(fixed(plain * 1e6, 2)) us")
     }
 }

@@ -76,6 +76,10 @@ int jc_parallel_units(void (*body)(void *context, long unit), void *context, lon
  *  it spins, ready, for the next 0.1 ms: a thread woken from sleep takes tens of microseconds to
  *  run, about the time of the product that woke it. */
 void jc_parallel_prewake(void);
+/** This thread's scratch buffer of at least `floats` floats, on a 64-byte line, kept for the
+ *  thread's next call (it moves when a larger one is asked for); NULL when it cannot be had. The
+ *  fused loops' registers: warm in this core's cache, never shared with another thread's. */
+float *jc_thread_scratch_f32(long floats);
 /** Whether the helper thread is spinning or working now (not asleep): work posted now starts on
  *  both threads at once. */
 int jc_parallel_helper_awake(void);
