@@ -138,8 +138,8 @@ if only == nil || only == "jacobian" {
 
 // `vmap_hessian`'s loop of four products over [64, 16, 64] (three [64, 1, 64] rows read in place
 // and a scalar), timed alone: what the loop costs outside any program (`jacobi-bench fused`, not
-// part of a plain `make bench`; `OPENBLAS_NUM_THREADS=1` for one thread). On two threads each
-// call also waits for the helper to wake, as no plan run wakes it first.
+// part of a plain `make bench`; `OPENBLAS_NUM_THREADS=1` for one thread), and the same with the
+// helper thread woken first, as a plan's run wakes it.
 if only == "fused" {
     var g = Generator(seed: 5)
     let w = Tensor.randn([64, 16, 64], generator: &g)
