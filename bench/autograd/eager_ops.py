@@ -12,8 +12,7 @@ net = nn.Sequential(nn.Linear(64, 128), nn.Tanh(), nn.Linear(128, 128), nn.Tanh(
 x = torch.randn(64, 64)
 target = torch.randn(64, 64)
 h = torch.randn(64, 128)
-W, b = net[0].weight, net[0].bias
-Wd = W.detach().clone()
+Wd = net[0].weight.detach().clone()
 
 
 def forward_no_grad():

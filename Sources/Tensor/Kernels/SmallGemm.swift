@@ -37,19 +37,7 @@ enum SmallGemm {
         let count = g.batch * g.m * g.n
         let flops = 2 * Double(g.m) * Double(g.n) * Double(g.k) * Double(g.batch)
         // B as row-major [k, n]: a transposed B is transposed here, once per matrix.
-        let rowMajorB: [Float]
-        if g.transB {
-            rowMajorB = [Float](unsafeUninitializedCapacity: b.count) { out, n in
-                b.withUnsafeBufferPointer { pb in
-                    for i in 0..<g.batch {
-                        jc_transpose_f32(pb.baseAddress! + i * g.k * g.n, g.n, g.k, out.baseAddress! + i * g.k * g.n)
-                    }
-                }
-                n = b.count
-            }
-        } else {
-            rowMajorB = b
-        }
+        let rowMajorB = g.transB ? float32MatrixTransposes(b, rows: g.n, cols: g.k) : b
         let units = g.batch * ((g.m + rowsPerUnit - 1) / rowsPerUnit)
         let threaded = BLASInfo.threads > 1
             && (flops >= threadedFlops || (flops >= awakeThreadedFlops && jc_parallel_helper_awake() != 0))
